@@ -1,0 +1,4 @@
+"""Unit-test fixtures: figures go to a non-interactive backend."""
+import matplotlib
+
+matplotlib.use("Agg")

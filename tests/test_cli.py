@@ -1,0 +1,40 @@
+"""The command line's frame: help, `data`, and one-line errors with exit status 2."""
+import subprocess
+import sys
+
+import pytest
+
+from wgan_tutorial import cli
+
+
+def test_help_lists_the_commands(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["--help"])
+    assert exit_info.value.code == 0
+    assert "data" in capsys.readouterr().out
+
+
+def test_data_command_reports_the_subset_in_fast_mode(capsys):
+    assert cli.main(["data"]) == 0
+    out = capsys.readouterr().out
+    assert "shipped subset" in out
+    assert "train: 8000 digits" in out and "test: 2000 digits" in out
+
+
+def test_missing_data_path_is_one_line_and_exit_2(capsys, tmp_path):
+    assert cli.main(["data", "--path", str(tmp_path / "missing.npz")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "does not exist" in err
+
+
+def test_unknown_option_is_one_line_and_exit_2(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["data", "--no-such-option"])
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err.strip().count("\n") == 0
+
+
+def test_module_entry_point_runs():
+    result = subprocess.run([sys.executable, "-m", "wgan_tutorial", "--version"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout.startswith("wgan-tutorial ")

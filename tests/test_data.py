@@ -1,0 +1,175 @@
+"""MNIST sources, the tf.data pipeline and the toy samplers."""
+import gzip
+import pickle
+import time
+
+import numpy as np
+import pytest
+
+from wgan_tutorial import data
+
+
+def _write_npz(path, n_train=30, n_test=20, **overrides):
+    rng = np.random.default_rng(0)
+    arrays = {
+        "x_train": rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
+        "y_train": (np.arange(n_train) % 10).astype(np.uint8),
+        "x_test": rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
+        "y_test": (np.arange(n_test) % 10).astype(np.uint8),
+    }
+    arrays.update(overrides)
+    arrays = {k: v for k, v in arrays.items() if v is not None}
+    np.savez(path, **arrays)
+    return arrays
+
+
+def test_fast_mode_uses_the_shipped_balanced_subset():
+    images, labels = data.load_mnist("train")
+    assert images.shape == (8000, 28, 28) and images.dtype == np.uint8
+    assert labels.shape == (8000,) and labels.dtype == np.uint8
+    assert np.bincount(labels, minlength=10).tolist() == [800] * 10
+    test_images, test_labels = data.load_mnist("test")
+    assert test_images.shape == (2000, 28, 28)
+    assert np.bincount(test_labels, minlength=10).tolist() == [200] * 10
+
+
+def test_shipped_subset_looks_like_mnist_digits():
+    images, _ = data.load_mnist("train", verbose=False)
+    # MNIST digits are white strokes on black: about 19 % of pixels are non-zero and the
+    # border rows are almost always empty (the digits are centred in a 20x20 box).
+    assert 0.15 < (images > 0).mean() < 0.25
+    assert images[:, 0, :].max() == 0 and images.max() == 255
+
+
+def test_load_mnist_names_its_source(caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="wgan_tutorial"):
+        data.load_mnist("test")
+    assert "shipped subset" in caplog.text and "2000 digits" in caplog.text
+
+
+def test_load_mnist_reads_a_named_npz_file(tmp_path):
+    arrays = _write_npz(tmp_path / "m.npz")
+    images, labels = data.load_mnist("test", path=tmp_path / "m.npz", verbose=False)
+    np.testing.assert_array_equal(images, arrays["x_test"])
+    np.testing.assert_array_equal(labels, arrays["y_test"])
+
+
+def test_load_mnist_reads_the_classic_pickle_when_named(tmp_path):
+    rng = np.random.default_rng(1)
+    split = lambda n: (rng.random((n, 784)).astype(np.float32), np.arange(n) % 10)  # noqa: E731
+    train, valid, test = split(5), split(3), split(4)
+    with gzip.open(tmp_path / "mnist.pkl.gz", "wb") as handle:
+        pickle.dump((train, valid, test), handle)
+    images, labels = data.load_mnist("train", path=tmp_path / "mnist.pkl.gz", verbose=False)
+    assert images.shape == (8, 28, 28) and images.dtype == np.uint8  # train + valid
+    expected = np.rint(train[0][0] * 255).astype(np.uint8).reshape(28, 28)
+    np.testing.assert_array_equal(images[0], expected)
+    np.testing.assert_array_equal(labels, np.r_[np.arange(5), np.arange(3)])
+
+
+def test_environment_variable_names_a_full_mnist(tmp_path, monkeypatch):
+    _write_npz(tmp_path / "full.npz", n_train=40)
+    monkeypatch.setenv("WGAN_TUTORIAL_FAST", "0")
+    monkeypatch.setenv("WGAN_TUTORIAL_MNIST", str(tmp_path / "full.npz"))
+    images, _ = data.load_mnist("train", verbose=False)
+    assert len(images) == 40
+
+
+def test_offline_fallback_is_quick(monkeypatch, tmp_path):
+    # No env file, no keras cache; the download is replaced by one that fails like an
+    # offline machine, so the shipped subset must come back at once.
+    monkeypatch.setenv("WGAN_TUTORIAL_FAST", "0")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setattr(data, "_keras_download", lambda: None)
+    start = time.perf_counter()
+    images, _ = data.load_mnist("train", verbose=False)
+    assert len(images) == 8000 and time.perf_counter() - start < 5
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"y_test": None}, "lacks the arrays"),
+        ({"x_train": np.zeros((3, 28, 27), np.uint8)}, "shape"),
+        ({"x_train": np.full((30, 28, 28), 300, np.int32)}, r"\[0, 255\]"),
+        ({"y_train": np.full(30, 12, np.uint8)}, r"\[0, 9\]"),
+        ({"y_train": np.zeros(29, np.uint8)}, "shape"),
+    ],
+)
+def test_bad_files_raise_value_error_naming_the_problem(tmp_path, overrides, message):
+    path = tmp_path / "bad.npz"
+    _write_npz(path, **overrides)
+    with pytest.raises(ValueError, match=message):
+        data.load_mnist("train", path=path, verbose=False)
+
+
+def test_missing_path_and_unknown_split_raise(tmp_path):
+    with pytest.raises(ValueError, match="does not exist"):
+        data.load_mnist("train", path=tmp_path / "nope.npz")
+    with pytest.raises(ValueError, match="split must be one of"):
+        data.load_mnist("validation")
+    (tmp_path / "garbage.npz").write_bytes(b"not a zip file")
+    with pytest.raises(ValueError, match="not a readable"):
+        data.load_mnist("train", path=tmp_path / "garbage.npz")
+
+
+def test_npz_with_pickled_objects_is_refused(tmp_path):
+    path = tmp_path / "objects.npz"
+    _write_npz(path, x_train=np.array([{"a": 1}] * 30, dtype=object))
+    with pytest.raises(ValueError):
+        data.load_mnist("train", path=path, verbose=False)
+
+
+def test_mnist_dataset_gives_batches_in_minus_one_one():
+    batch = next(iter(data.mnist_dataset(32, split="test")))
+    assert batch.shape == (32, 28, 28, 1) and batch.dtype.name == "float32"
+    values = batch.numpy()
+    assert values.min() == -1.0 and values.max() == 1.0
+    # 0 maps to -1 and 255 to +1: the generator's tanh range.
+    np.testing.assert_allclose(data.to_float_images(np.array([[[0] * 28] * 28, [[255] * 28] * 28],
+                                                             np.uint8))[:, 0, 0, 0], [-1, 1])
+
+
+def test_mnist_dataset_rejects_bad_batch_size():
+    with pytest.raises(ValueError, match="batch_size"):
+        data.mnist_dataset(0)
+    with pytest.raises(ValueError, match="batch_size"):
+        data.mnist_dataset(10**6, split="test")
+
+
+def test_eight_gaussians_have_the_papers_centres_and_spread():
+    points = data.toy_samples("8gaussians", 40000, seed=0)
+    radius = np.linalg.norm(points, axis=1)
+    # centres at radius 2 / 1.414, noise std 0.02 / 1.414 in each coordinate
+    np.testing.assert_allclose(radius.mean(), 2 / 1.414, atol=2e-3)
+    angles = np.mod(np.arctan2(points[:, 1], points[:, 0]), 2 * np.pi)
+    counts = np.bincount(np.rint(angles / (np.pi / 4)).astype(int) % 8, minlength=8)
+    assert counts.min() > 4500  # 5000 expected per mode
+
+
+def test_twenty_five_gaussians_sit_on_the_scaled_grid():
+    points = data.toy_samples("25gaussians", 20000, seed=0)
+    nearest = np.rint(points * 2.828 / 2) * 2 / 2.828
+    np.testing.assert_allclose(np.std(points - nearest), 0.05 / 2.828, rtol=0.05)
+    assert len(np.unique(np.rint(points * 2.828 / 2), axis=0)) == 25
+
+
+def test_swiss_roll_is_scaled_into_the_unit_box_and_seeded():
+    a = data.toy_samples("swissroll", 5000, seed=3)
+    np.testing.assert_array_equal(a, data.toy_samples("swissroll", 5000, seed=3))
+    # t in [1.5 pi, 4.5 pi]: |x| <= 4.5 pi / 7.5 ~ 1.885 before noise
+    assert np.abs(a).max() < 1.885 + 5 * 0.25 / 7.5
+
+
+def test_gaussian_1d_matches_its_parameters_and_checks_them():
+    x = data.gaussian_1d(100000, mean=2.0, std=0.5, seed=0)
+    assert x.shape == (100000, 1)
+    np.testing.assert_allclose([x.mean(), x.std()], [2.0, 0.5], atol=0.01)
+    with pytest.raises(ValueError, match="std must be > 0"):
+        data.gaussian_1d(10, std=0)
+    with pytest.raises(ValueError, match="n must be"):
+        data.toy_samples("8gaussians", 0)
+    with pytest.raises(ValueError, match="toy dataset must be one of"):
+        data.toy_samples("moons", 10)
