@@ -91,9 +91,8 @@ def test_ci_runs_the_readmes_install_and_test_commands():
 
 
 def test_shipped_assets_are_package_data():
+    package = ROOT / "wgan_tutorial"
     patterns = PYPROJECT["tool"]["setuptools"]["package-data"]["wgan_tutorial"]
-    assets = [p for p in (ROOT / "wgan_tutorial" / "assets").rglob("*")
-              if p.is_file() and p.name != ".gitkeep"]
-    for asset in assets:
-        relative = asset.relative_to(ROOT / "wgan_tutorial")
-        assert any(relative.match(pattern) for pattern in patterns), relative
+    declared = {path for pattern in patterns for path in package.glob(pattern) if path.is_file()}
+    assets = {path for path in (package / "assets").rglob("*") if path.is_file()}
+    assert assets and assets <= declared, sorted(str(p) for p in assets - declared)

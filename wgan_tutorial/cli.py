@@ -72,8 +72,300 @@ def _run_data(args):
     return 0
 
 
+# --- the MNIST classifier and FID (metrics.py) ------------------------------------------------
+
+def _add_train_classifier(parser):
+    parser.add_argument("--data-path", help="an MNIST file (keras .npz layout or mnist.pkl.gz); "
+                        "default: $WGAN_TUTORIAL_MNIST, keras' cache or download, else the shipped subset")
+    parser.add_argument("--epochs", type=int_at_least(1), default=8, help="passes over the training digits (default 8)")
+    parser.add_argument("--batch-size", type=int_at_least(1), default=128, help="default 128")
+    parser.add_argument("--learning-rate", type=float_above(0.0), default=1e-3,
+                        help="Adam's initial learning rate, decayed to 0 along a cosine (default 0.001)")
+    parser.add_argument("--seed", type=int_at_least(0), default=0, help="default 0")
+    parser.add_argument("--limit", type=int_at_least(1), help="train on the first LIMIT training digits only")
+    parser.add_argument("--out", help="folder for mnist_classifier.weights.h5 and train_log.txt (default: "
+                        "<cache>/classifier; the weights the package uses are in wgan_tutorial/assets/classifier)")
+
+
+def _run_train_classifier(args):
+    import shlex
+    from pathlib import Path
+
+    from wgan_tutorial import config, metrics
+    from wgan_tutorial.data import mnist_source
+
+    out = Path(args.out) if args.out else config.cache_dir() / "classifier"
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out must be a folder, got the file {out}")
+    command = ["wgan-tutorial", "train-classifier"]
+    if args.data_path:
+        command += ["--data-path", args.data_path]
+    command += ["--epochs", str(args.epochs), "--batch-size", str(args.batch_size),
+                "--learning-rate", f"{args.learning_rate:g}", "--seed", str(args.seed)]
+    if args.limit:
+        command += ["--limit", str(args.limit)]
+    command += ["--out", str(out)]
+    lines = []
+
+    def log(line):
+        print(line, flush=True)
+        lines.append(line)
+
+    log(f"$ {shlex.join(command)}")
+    log(" | ".join(f"{name} {version}" for name, version in config.versions().items()))
+    description, source = mnist_source(args.data_path)
+    log(f"MNIST source: {description}" + (f" ({source})" if source else ""))
+    classifier, _ = metrics.train_classifier(path=args.data_path, epochs=args.epochs, batch_size=args.batch_size,
+                                             learning_rate=args.learning_rate, seed=args.seed, limit=args.limit,
+                                             log=log)
+    out.mkdir(parents=True, exist_ok=True)
+    weights = out / metrics.WEIGHTS_FILE
+    classifier.save_weights(weights)
+    log(f"weights: {weights} ({weights.stat().st_size / 1e6:.2f} MB, {classifier.count_params():,} parameters)")
+    (out / metrics.LOG_FILE).write_text("\n".join(lines) + "\n")
+    print(f"log: {out / metrics.LOG_FILE}")
+    return 0
+
+
+def _load_images_npy(path, option):
+    """A user's .npy file of images, read without unpickling; errors become one line."""
+    import numpy as np
+
+    try:
+        array = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError) as error:
+        reason = (str(error).splitlines() or [type(error).__name__])[0]
+        raise ValueError(f"{option} {path}: not a readable .npy file of images ({reason})") from None
+    if not isinstance(array, np.ndarray):
+        array.close()
+        raise ValueError(f"{option} {path}: must be a .npy file holding one array, got an .npz archive")
+    return array
+
+
+def _add_fid(parser):
+    from wgan_tutorial.metrics import VALUE_RANGES
+
+    parser.add_argument("--fake", required=True, metavar="FILE.npy",
+                        help="generated digits, shape (N, 28, 28) or (N, 28, 28, 1): uint8, or floats in [-1, 1] "
+                        "or [0, 1]")
+    parser.add_argument("--real", default="test", metavar="test|train|FILE.npy",
+                        help="the reference: an MNIST split (statistics cached) or a .npy file (default test)")
+    parser.add_argument("--n", type=int_at_least(2), help="use the first N generated digits (default: all)")
+    parser.add_argument("--value-range", choices=tuple(VALUE_RANGES),
+                        help="the range of --fake (default: inferred: integers 0-255, floats with negatives "
+                        "[-1,1], other floats [0,1])")
+    parser.add_argument("--data-path", help="an MNIST file for the splits and the floor (default: the usual sources)")
+    parser.add_argument("--batch-size", type=int_at_least(1), default=500, help="images per forward pass (default 500)")
+
+
+def _run_fid(args):
+    from wgan_tutorial import metrics
+
+    fake, value_range = metrics.image_value_range(_load_images_npy(args.fake, "--fake"), args.value_range,
+                                                  name=f"--fake {args.fake}")
+    if args.n is not None and args.n > len(fake):
+        raise ValueError(f"--n must be <= the {len(fake)} digits in {args.fake}, got {args.n}")
+    real = args.real
+    if real not in ("train", "test"):
+        real = metrics.image_value_range(_load_images_npy(real, "--real"), name=f"--real {real}")[0]
+    try:
+        report = metrics.sample_report(fake, real, n=args.n, path=args.data_path, value_range=value_range,
+                                       batch_size=args.batch_size)
+    except FileNotFoundError as error:
+        raise ValueError(str(error)) from None
+    how = "given" if args.value_range else "inferred"
+    print(f"generated: {report['n']} digits from {args.fake} (range {value_range}, {how})")
+    print(f"reference: {report['reference']}")
+    print(f"FID: {report['fid']:.3f}")
+    print(f"real-vs-real floor: {report['floor']:.3f} (FID of {report['floor_n']} MNIST {report['floor_split']} "
+          f"digits vs the same reference)")
+    coverage = report["coverage"]
+    print("class coverage: " + " ".join(f"{digit}:{fraction:.3f}" for digit, fraction in enumerate(coverage)))
+    rare = [str(digit) for digit, fraction in enumerate(coverage) if fraction < 0.01]
+    print(f"digits in under 1 % of the samples: {', '.join(rare) if rare else 'none'}")
+    print(f"Inception Score with the MNIST classifier (1 to 10): {report['inception_score']:.3f}")
+    return 0
+
+
+# --- training a WGAN and sampling from it (training.py, pretrained.py) -------------------------
+
+def _add_train(parser):
+    names = "readable names; the WGAN_TensorFlow train.py names are aliases"
+    parser.description = f"{parser.description} ({names}). Unset options take the papers' " \
+        "values, or an existing --save-dir's (which the run continues)."
+    parser.add_argument("--dataset", choices=("mnist", "8gaussians", "25gaussians", "swissroll"),
+                        help="default mnist")
+    parser.add_argument("--loss", choices=("clip", "gp"),
+                        help="clip: weight clipping (Arjovsky et al. 2017); gp: gradient penalty "
+                        "(Gulrajani et al. 2017); default gp")
+    parser.add_argument("--learning-rate", "--learning_rate", dest="learning_rate",
+                        type=float_above(0.0), help="default: clip 5e-5 (RMSprop), gp 1e-4 (Adam)")
+    parser.add_argument("--beta-1", dest="beta_1", type=float_above(0.0, inclusive=True),
+                        help="Adam's beta_1 for gp, in [0, 1) (default 0.5; the paper's 0 also works)")
+    parser.add_argument("--n-clip", "--n_clip", dest="clip_value", type=float_above(0.0),
+                        help="clipping constant c (clip; default 0.01)")
+    parser.add_argument("--gp-weight", dest="gp_weight", type=float_above(0.0, inclusive=True),
+                        help="penalty weight lambda (gp; default 10)")
+    parser.add_argument("--n-critic", "--n_update_dis", dest="n_critic", type=int_at_least(1),
+                        help="critic updates per generator update (default 5)")
+    parser.add_argument("--noise-dim", "--noise_dim", dest="noise_dim", type=int_at_least(1),
+                        help="latent size (default 128; toys 2)")
+    parser.add_argument("--width", type=int_at_least(1),
+                        help="MNIST model width (default 16) or toy MLP units (default 512)")
+    parser.add_argument("--batch-size", "--batch_size", dest="batch_size", type=int_at_least(1),
+                        help="real images per critic update (default 64; toys 256)")
+    length = parser.add_mutually_exclusive_group()
+    length.add_argument("--steps", type=int_at_least(1),
+                        help="target generator step, counted across resumed runs (default 1000)")
+    length.add_argument("--epochs", "--n_epoch", dest="epochs", type=float_above(0.0),
+                        help="instead of --steps: passes over the training data")
+    parser.add_argument("--max-seconds", dest="max_seconds", type=float_above(0.0),
+                        help="stop cleanly, saving everything, after this wall time")
+    parser.add_argument("--save-dir", "--save_dir", dest="save_dir",
+                        help="run folder: config.json, metrics.csv, checkpoints/, generator.keras "
+                        "(an existing one is continued)")
+    parser.add_argument("--samples-dir", "--samples_dir", dest="samples_dir",
+                        help="folder for sample grids (step_NNNNNN.png)")
+    parser.add_argument("--seed", type=int_at_least(0), help="default 0")
+    parser.add_argument("--data-path", dest="data_path",
+                        help="an MNIST file (keras .npz or mnist.pkl.gz); default: the usual sources")
+    parser.add_argument("--checkpoint-every", dest="checkpoint_every", type=int_at_least(1),
+                        help="steps between checkpoints (default 200)")
+    parser.add_argument("--sample-every", dest="sample_every", type=int_at_least(1),
+                        help="steps between sample grids (default 200)")
+    parser.add_argument("--no-progress", dest="progress", action="store_false",
+                        help="no progress bar")
+
+
+def _run_train(args):
+    from wgan_tutorial import training
+
+    options = {name: getattr(args, name) for name in (
+        "dataset", "loss", "learning_rate", "beta_1", "clip_value", "gp_weight", "n_critic",
+        "noise_dim", "width", "batch_size", "steps", "epochs", "max_seconds", "save_dir",
+        "samples_dir", "seed", "data_path", "checkpoint_every", "sample_every", "progress")}
+    try:
+        wgan, history = training.train(**options)
+    except training.NonFiniteLossError as error:
+        print(f"{PROG} train: {error}", file=sys.stderr)
+        return 1
+    if len(history["step"]):
+        print(f"step {wgan.step}: W estimate {history['w_estimate'][-1]:.4f}, "
+              f"critic loss {history['critic_loss'][-1]:.4f}, "
+              f"generator loss {history['generator_loss'][-1]:.4f}")
+    if args.save_dir:
+        print(f"saved in {args.save_dir}")
+    return 0
+
+
+def _add_sample(parser):
+    parser.add_argument("--model", required=True, metavar="PATH_OR_NAME",
+                        help="a run folder (--save-dir of train), a generator .keras file, or "
+                        "pretrained:NAME")
+    parser.add_argument("--n", type=int_at_least(1), default=64, help="how many (default 64)")
+    parser.add_argument("--seed", type=int_at_least(0), default=0, help="latent seed (default 0)")
+    parser.add_argument("--out", required=True, metavar="FILE.npy|DIR/",
+                        help="FILE.npy: uint8 array (N, 28, 28); DIR/ (or an existing folder): "
+                        "one PNG per image and grid.png")
+    parser.add_argument("--batch-size", type=int_at_least(1), default=500,
+                        help="images per forward pass (default 500)")
+
+
+def _run_sample(args):
+    from pathlib import Path
+
+    import numpy as np
+
+    out = Path(args.out)
+    to_folder = args.out.endswith(("/", "\\")) or out.is_dir()
+    if not to_folder and out.suffix != ".npy":
+        raise ValueError(f"--out must be a .npy file or a folder (end it with /), got {args.out}")
+    from wgan_tutorial import models, plotting, pretrained
+
+    generator = pretrained.load_generator(args.model)
+    if tuple(generator.output_shape[1:]) != models.IMAGE_SHAPE:
+        raise ValueError(f"--model {args.model} generates {generator.output_shape[1:]}, "
+                         f"not 28x28 images")
+    images = models.to_uint8_images(models.sample(generator, args.n, args.seed, args.batch_size))
+    if to_folder:
+        out.mkdir(parents=True, exist_ok=True)
+        digits = len(str(args.n - 1))
+        for index, image in enumerate(images):
+            plotting.plt.imsave(out / f"sample_{index:0{digits}d}.png", image, cmap="gray",
+                                vmin=0, vmax=255)
+        plotting.save_image_grid(images[:100], out / "grid.png")
+        print(f"wrote {args.n} PNG files and grid.png to {out}")
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        np.save(out, images)
+        print(f"wrote {out}: uint8 {images.shape}")
+    return 0
+
+
+# --- the lambda x n_critic sweep of notebook 05 (widgets.py) ----------------------------------
+
+def number_list(parse_one):
+    """An argparse type: comma-separated values, each checked by `parse_one` (no repeats)."""
+    def parse(text):
+        values = [parse_one(item.strip()) for item in text.split(",") if item.strip()]
+        if not values:
+            raise argparse.ArgumentTypeError(f"must be a comma-separated list, got {text!r}")
+        if len(set(values)) != len(values):
+            raise argparse.ArgumentTypeError(f"must not repeat a value, got {text!r}")
+        return values
+
+    return parse
+
+
+def _add_sweep(parser):
+    parser.add_argument("--gp-weights", type=number_list(float_above(0.0, inclusive=True)),
+                        default="0,0.1,1,10,100", help="penalty weights lambda, comma-separated "
+                        "(default 0,0.1,1,10,100)")
+    parser.add_argument("--n-critics", type=number_list(int_at_least(1)), default="1,2,5,10",
+                        help="critic updates per generator update, comma-separated (default 1,2,5,10)")
+    parser.add_argument("--steps", type=int_at_least(1),
+                        help="generator steps per cell (default 500; 3 in fast mode)")
+    parser.add_argument("--max-seconds", type=float_above(0.0),
+                        help="wall-time cap per cell (default: none)")
+    parser.add_argument("--width", type=int_at_least(1), help="MNIST model width (default: train's)")
+    parser.add_argument("--batch-size", type=int_at_least(1), default=64, help="default 64")
+    parser.add_argument("--learning-rate", type=float_above(0.0),
+                        help="Adam's learning rate (default: the paper's 1e-4)")
+    parser.add_argument("--seed", type=int_at_least(0), default=0, help="default 0 (every cell)")
+    parser.add_argument("--fid-points", type=int_at_least(0), default=4,
+                        help="FID evaluations per cell, evenly spaced (default 4; 0: none)")
+    parser.add_argument("--fid-samples", type=int_at_least(2),
+                        help="generated digits per FID (default 1000; 100 in fast mode)")
+    parser.add_argument("--data-path", help="an MNIST file (keras .npz or mnist.pkl.gz); "
+                        "default: the usual sources")
+    parser.add_argument("--out", required=True,
+                        help="folder for sweep.json and the sample grids (the shipped sweep is "
+                        "wgan_tutorial/assets/sweep)")
+    parser.add_argument("--no-progress", dest="progress", action="store_false",
+                        help="no progress bar")
+
+
+def _run_sweep(args):
+    from wgan_tutorial import widgets
+
+    widgets.run_sweep(args.out, gp_weights=args.gp_weights, n_critics=args.n_critics,
+                      steps=args.steps, max_seconds=args.max_seconds, width=args.width,
+                      batch_size=args.batch_size, learning_rate=args.learning_rate,
+                      seed=args.seed, fid_points=args.fid_points,
+                      fid_samples=args.fid_samples, data_path=args.data_path,
+                      progress=args.progress, log=lambda line: print(line, flush=True))
+    return 0
+
+
 COMMANDS = {
     "data": (_add_data, _run_data, "show which MNIST source is in use and its size"),
+    "train-classifier": (_add_train_classifier, _run_train_classifier,
+                         "train the MNIST classifier whose features FID uses"),
+    "fid": (_add_fid, _run_fid, "score generated digits: FID, real-vs-real floor, class coverage"),
+    "train": (_add_train, _run_train, "train a WGAN (weight clipping or gradient penalty)"),
+    "sample": (_add_sample, _run_sample, "generate digits from a trained generator"),
+    "sweep": (_add_sweep, _run_sweep,
+              "train WGAN-GP on MNIST over a grid of lambda and n_critic (notebook 05's sweep)"),
 }
 
 

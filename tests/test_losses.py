@@ -1,0 +1,153 @@
+"""The Wasserstein losses, weight clipping and the gradient penalty (wgan_tutorial.losses)."""
+import numpy as np
+import pytest
+
+from wgan_tutorial.config import import_tensorflow
+
+tf = import_tensorflow()
+import keras  # noqa: E402
+
+from wgan_tutorial import losses  # noqa: E402
+
+
+def linear_critic(w, b, dtype="float32"):
+    """f(x) = w . x + b as a keras model on inputs of size len(w)."""
+    layer = keras.layers.Dense(1, dtype=dtype)
+    model = keras.Sequential([keras.Input((len(w),), dtype=dtype), layer])
+    layer.set_weights([np.asarray(w, dtype=dtype).reshape(-1, 1), np.asarray([b], dtype=dtype)])
+    return model
+
+
+class HalfSquaredNorm(keras.layers.Layer):
+    """f(x) = ||x||^2 / 2, whose gradient at x is x itself."""
+
+    def call(self, x):
+        return 0.5 * tf.reduce_sum(tf.square(x), axis=-1, keepdims=True)
+
+
+def weight_gradients(tape, value, model):
+    """d value / d weights as numpy arrays; zeros for weights the value does not depend on."""
+    gradients = tape.gradient(value, model.trainable_variables)
+    return [np.zeros(v.shape) if g is None else g.numpy()
+            for v, g in zip(model.trainable_variables, gradients)]
+
+
+REAL = np.array([[1.0, 2.0], [3.0, -1.0], [0.5, 0.5]], dtype=np.float32)
+FAKE = np.array([[0.0, 1.0], [-2.0, 2.0], [1.0, 1.0]], dtype=np.float32)
+
+
+def test_critic_loss_and_w_estimate_match_hand_computation_for_linear_critic():
+    # f(x) = w.x + b with w = (2, -1), b = 0.5:
+    # f(REAL) = (2-2, 6+1, 1-0.5) + 0.5 = (0.5, 7.5, 1.0), mean 3.0
+    # f(FAKE) = (0-1, -4-2, 2-1) + 0.5 = (-0.5, -5.5, 1.5), mean -1.5
+    # W estimate = mean f(real) - mean f(fake) = 4.5; critic loss (minimised) = -4.5.
+    critic = linear_critic([2.0, -1.0], 0.5)
+    real_scores, fake_scores = critic(REAL), critic(FAKE)
+    assert float(losses.wasserstein_estimate(real_scores, fake_scores)) == pytest.approx(4.5)
+    assert float(losses.critic_loss(real_scores, fake_scores)) == pytest.approx(-4.5)
+    assert float(losses.generator_loss(fake_scores)) == pytest.approx(1.5)
+
+
+def test_penalty_equals_squared_distance_of_weight_norm_from_one_for_linear_critic():
+    # the gradient of w.x + b is w everywhere, so every norm is |w| = 5 and the penalty
+    # is (5 - 1)^2 = 16 whatever the interpolation weights.
+    critic = linear_critic([3.0, 4.0], -1.0)
+    penalty, norms = losses.gradient_penalty(critic, REAL, FAKE, seed=1)
+    np.testing.assert_allclose(norms.numpy(), 5.0, rtol=1e-6)
+    assert float(penalty) == pytest.approx(16.0, rel=1e-6)
+
+
+def test_one_sided_penalty_is_zero_for_norms_below_one():
+    # |w| = 0.5: two-sided (0.5 - 1)^2 = 0.25; one-sided max(0, -0.5)^2 = 0.
+    critic = linear_critic([0.3, 0.4], 0.0)
+    assert float(losses.gradient_penalty(critic, REAL, FAKE)[0]) == pytest.approx(0.25, rel=1e-5)
+    assert float(losses.gradient_penalty(critic, REAL, FAKE, one_sided=True)[0]) == 0.0
+
+
+def test_interpolate_uses_one_uniform_weight_per_sample():
+    rng = np.random.default_rng(0)
+    real = rng.standard_normal((500, 3, 4, 1)).astype(np.float32)
+    fake = rng.standard_normal((500, 3, 4, 1)).astype(np.float32)
+    x_hat, eps = losses.interpolate(real, fake, seed=3)
+    eps = eps.numpy()
+    assert eps.shape == (500,) and eps.min() >= 0.0 and eps.max() < 1.0
+    expected = eps[:, None, None, None] * real + (1 - eps[:, None, None, None]) * fake
+    np.testing.assert_allclose(x_hat.numpy(), expected, atol=1e-6)
+    # U[0, 1): mean 1/2, variance 1/12 (standard error of the mean 0.013 for 500 draws)
+    assert abs(eps.mean() - 0.5) < 0.06 and abs(eps.var() - 1 / 12) < 0.02
+
+
+def test_penalty_of_half_squared_norm_critic_matches_uniform_weight_closed_form():
+    # f(x) = ||x||^2 / 2, real = 0, fake = v: x_hat = (1 - eps) v, grad f(x_hat) = (1 - eps) v,
+    # norm (1 - eps)|v|. With u = 1 - eps ~ U[0, 1] and a = |v| = 2:
+    #   E[(u a - 1)^2] = a^2 E[u^2] - 2 a E[u] + 1 = a^2/3 - a + 1 = 4/3 - 2 + 1 = 1/3.
+    # Were eps ~ N(0, 1) (the Keras example's bug): u ~ N(1, 1), E[u^2] = 2,
+    #   E[(u a - 1)^2] = 2 a^2 - 2 a + 1 = 5.
+    # Monte Carlo: Var[(2u - 1)^2] = E[t^4] - 1/9 = 1/5 - 1/9 for t ~ U[-1, 1], so the
+    # standard error for 40,000 samples is 0.0015.
+    n, v = 40_000, np.array([1.2, -1.6], dtype=np.float32)  # |v| = 2
+    real = np.zeros((n, 2), np.float32)
+    fake = np.tile(v, (n, 1))
+    critic = keras.Sequential([keras.Input((2,)), HalfSquaredNorm()])
+    penalty, norms = losses.gradient_penalty(critic, real, fake, seed=7)
+    assert float(penalty) == pytest.approx(1 / 3, abs=0.008)
+    assert abs(float(penalty) - 5.0) > 4.0
+    assert norms.numpy().min() >= 0.0 and norms.numpy().max() <= 2.0 + 1e-5
+
+
+def test_penalty_and_its_weight_gradient_are_finite_for_a_constant_critic():
+    # kernel 0: the input gradient is exactly zero; sqrt(0 + 1e-12) = 1e-6 gives a penalty
+    # of (1e-6 - 1)^2 and a weight gradient 2 (norm - 1) w / norm = 0 (0/0 without epsilon).
+    critic = linear_critic([0.0, 0.0], 3.0)
+    with tf.GradientTape() as tape:
+        penalty, norms = losses.gradient_penalty(critic, REAL, FAKE, seed=0)
+    gradients = weight_gradients(tape, penalty, critic)
+    assert float(penalty) == pytest.approx((1e-6 - 1.0) ** 2)
+    np.testing.assert_allclose(norms.numpy(), 1e-6, rtol=1e-3)
+    for gradient in gradients:
+        assert np.all(np.isfinite(gradient))
+
+
+def test_penalty_gradient_with_respect_to_critic_weights_matches_finite_differences():
+    keras.utils.set_random_seed(0)
+    critic = keras.Sequential([keras.Input((3,), dtype="float64"),
+                               keras.layers.Dense(4, activation="tanh", dtype="float64"),
+                               keras.layers.Dense(1, activation="softplus", dtype="float64"),
+                               keras.layers.Dense(1, dtype="float64")])
+    rng = np.random.default_rng(1)
+    real, fake = rng.standard_normal((5, 3)), rng.standard_normal((5, 3))
+    eps = rng.random(5)
+
+    def penalty():
+        return losses.gradient_penalty(critic, real, fake, eps=eps)[0]
+
+    with tf.GradientTape() as tape:
+        value = penalty()
+    # the last bias does not change the input gradient: its penalty gradient is 0
+    analytic = weight_gradients(tape, value, critic)
+    h = 1e-6
+    for variable, gradient in zip(critic.trainable_variables, analytic):
+        original = variable.numpy().copy()
+        numeric = np.zeros_like(original)
+        for index in np.ndindex(original.shape):
+            for sign in (1, -1):
+                shifted = original.copy()
+                shifted[index] += sign * h
+                variable.assign(shifted)
+                numeric[index] += sign * float(penalty()) / (2 * h)
+            variable.assign(original)
+        np.testing.assert_allclose(gradient, numeric, rtol=1e-5, atol=1e-8)
+    assert any(np.abs(g).max() > 1e-4 for g in analytic)  # the test is not vacuous
+
+
+def test_clip_weights_bounds_every_weight_and_keeps_small_ones():
+    critic = linear_critic([0.5, -0.003], -2.0)
+    losses.clip_weights(critic, 0.01)
+    kernel, bias = critic.get_weights()
+    np.testing.assert_allclose(kernel.ravel(), [0.01, -0.003], rtol=1e-6)
+    np.testing.assert_allclose(bias, [-0.01], rtol=1e-6)
+
+
+def test_clip_weights_rejects_a_non_positive_clip_value():
+    with pytest.raises(ValueError, match="clip_value must be a number > 0"):
+        losses.clip_weights(linear_critic([1.0], 0.0), 0.0)

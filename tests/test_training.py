@@ -1,0 +1,219 @@
+"""The WGAN trainer (wgan_tutorial.training): train_step, callbacks, resuming, stopping."""
+import csv
+import json
+
+import numpy as np
+import pytest
+
+from wgan_tutorial.config import import_tensorflow
+
+tf = import_tensorflow()
+import keras  # noqa: E402
+
+from wgan_tutorial import models, pretrained, training  # noqa: E402
+
+TOY = dict(dataset="8gaussians", width=8, depth=1, batch_size=8, progress=False)
+
+
+def metrics_rows(save_dir):
+    with open(save_dir / training.METRICS_FILE, newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_clipping_bounds_every_critic_weight_after_a_train_step():
+    keras.utils.set_random_seed(0)
+    critic = models.mnist_critic(width=2)
+    for variable in critic.trainable_variables:  # start far outside [-c, c]
+        variable.assign(variable * 0 + 0.5)
+    wgan = training.WGAN(models.mnist_generator(8, width=2), critic, loss="clip", n_critic=2,
+                         clip_value=0.01)
+    wgan.compile()
+    data = np.random.default_rng(0).uniform(-1, 1, (2 * 4, 28, 28, 1)).astype(np.float32)
+    wgan.train_step(tf.constant(data))
+    weights = np.concatenate([w.ravel() for w in critic.get_weights()])
+    assert np.abs(weights).max() <= 0.01 + 1e-9
+    assert np.isclose(np.abs(weights), 0.01).any()  # clipping was active
+
+
+def test_train_step_logs_hand_computed_w_estimate_for_linear_critic():
+    # critic f(x) = w.x + b, w = (1, -2), b = 0.5; generator with zero kernel and bias
+    # (3, 1): every fake is (3, 1), f = 3 - 2 + 0.5 = 1.5. Real batch: mean (1, 0.5), so
+    # mean f(real) = 1 - 1 + 0.5 = 0.5. W estimate = 0.5 - 1.5 = -1.0; critic loss = +1.0;
+    # scores are taken before the update, so these are exact.
+    critic = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    critic.set_weights([np.array([[1.0], [-2.0]], np.float32), np.array([0.5], np.float32)])
+    generator = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    generator.set_weights([np.zeros((3, 2), np.float32), np.array([3.0, 1.0], np.float32)])
+    wgan = training.WGAN(generator, critic, loss="clip", n_critic=1, clip_value=10.0)
+    wgan.compile()
+    real = np.array([[0.0, 1.0], [2.0, 0.0], [1.0, 0.5], [1.0, 0.5]], np.float32)
+    logs = wgan.train_step(tf.constant(real))
+    assert float(logs["w_estimate"]) == pytest.approx(-1.0, abs=1e-6)
+    assert float(logs["critic_loss"]) == pytest.approx(1.0, abs=1e-6)
+    # the generator's update sees the critic after its step; its loss is -mean f(fake)
+    new_w, new_b = critic.get_weights()
+    assert float(logs["generator_loss"]) == pytest.approx(
+        -float(np.array([3.0, 1.0]) @ new_w.ravel() + new_b[0]), abs=1e-5)
+
+
+@pytest.mark.parametrize("argument, message", [
+    (dict(loss="hinge"), "loss must be one of"),
+    (dict(n_critic=0), "n_critic must be an integer >= 1, got 0"),
+    (dict(clip_value=0.0), "clip_value must be a number > 0"),
+    (dict(gp_weight=-1.0), "gp_weight must be a number >= 0"),
+])
+def test_wgan_rejects_out_of_range_parameters_naming_them(argument, message):
+    with pytest.raises(ValueError, match=message):
+        training.WGAN(models.toy_generator(hidden=4, depth=1), models.toy_critic(hidden=4, depth=1),
+                      **argument)
+
+
+def test_default_optimizers_are_the_papers():
+    critic_opt, generator_opt = training.default_optimizers("clip")
+    assert isinstance(critic_opt, keras.optimizers.RMSprop) and critic_opt is not generator_opt
+    assert float(critic_opt.learning_rate) == pytest.approx(5e-5)
+    adam, _ = training.default_optimizers("gp")
+    assert isinstance(adam, keras.optimizers.Adam)
+    assert (float(adam.learning_rate), adam.beta_1, adam.beta_2) == pytest.approx((1e-4, 0.5, 0.9))
+    assert training.default_optimizers("gp", beta_1=0.0)[0].beta_1 == 0.0
+    with pytest.raises(ValueError, match="learning_rate must be a number > 0"):
+        training.default_optimizers("gp", learning_rate=-1e-3)
+
+
+def test_fit_steps_count_generator_iterations_and_gp_metrics_are_logged():
+    wgan, history = training.train(loss="gp", steps=3, n_critic=2, **TOY)
+    assert wgan.step == 3
+    assert int(wgan.generator_optimizer.iterations) == 3
+    assert int(wgan.critic_optimizer.iterations) == 6
+    assert list(history["step"]) == [1, 2, 3]
+    for name in ("critic_loss", "generator_loss", "w_estimate", "critic_grad_norm",
+                 "generator_grad_norm", "gp", "gp_grad_norm"):
+        assert np.all(np.isfinite(history[name])), name
+    # critic loss = -W estimate + lambda * gp
+    np.testing.assert_allclose(history["critic_loss"],
+                               -history["w_estimate"] + 10.0 * history["gp"], rtol=1e-4, atol=1e-5)
+
+
+def test_same_seed_gives_identical_runs():
+    first = training.train(loss="gp", steps=3, seed=4, **TOY)[1]
+    second = training.train(loss="gp", steps=3, seed=4, **TOY)[1]
+    for name in ("critic_loss", "generator_loss", "w_estimate"):
+        np.testing.assert_array_equal(first[name], second[name])
+
+
+def test_resume_continues_step_count_rng_state_and_metrics_without_gaps(tmp_path):
+    save_dir = tmp_path / "run"
+    wgan, _ = training.train(loss="clip", steps=6, save_dir=save_dir, checkpoint_every=4, **TOY)
+    restored = pretrained.load_wgan(save_dir)
+    assert restored.step == 6
+    np.testing.assert_array_equal(restored.seed_generator.state.numpy(),
+                                  wgan.seed_generator.state.numpy())
+    assert int(restored.critic_optimizer.iterations) == 6 * 5
+    for saved, loaded in zip(wgan.critic.get_weights(), restored.critic.get_weights()):
+        np.testing.assert_array_equal(saved, loaded)
+
+    resumed, history = training.train(steps=10, save_dir=save_dir, progress=False)
+    assert resumed.step == 10
+    assert list(history["step"]) == list(range(1, 11))
+    assert np.all(np.diff(history["seconds"]) >= 0)
+    assert [row["step"] for row in metrics_rows(save_dir)] == [str(s) for s in range(1, 11)]
+    assert (save_dir / training.GENERATOR_FILE).is_file()
+    assert (save_dir / training.CURVES_FILE).is_file()
+    # asking for a step already reached trains nothing
+    again, history = training.train(steps=8, save_dir=save_dir, progress=False)
+    assert again.step == 10 and len(history["step"]) == 10
+
+
+def test_resume_drops_metric_rows_written_after_the_last_checkpoint(tmp_path):
+    save_dir = tmp_path / "run"
+    training.train(loss="clip", steps=4, save_dir=save_dir, checkpoint_every=2, **TOY)
+    with open(save_dir / training.METRICS_FILE, "a") as handle:  # a run killed at step 6
+        handle.write("5,9,9,9,9,9,,,99\n6,9,9,9,9,9,,,99\n")
+    _, history = training.train(steps=6, save_dir=save_dir, progress=False)
+    assert list(history["step"]) == [1, 2, 3, 4, 5, 6]
+    assert not np.any(history["critic_loss"] == 9.0)
+
+
+def test_save_dir_of_another_configuration_is_rejected_naming_the_difference(tmp_path):
+    save_dir = tmp_path / "run"
+    training.train(loss="clip", steps=1, save_dir=save_dir, **TOY)
+    with pytest.raises(ValueError, match="width=8, requested width=16"):
+        training.train(steps=2, save_dir=save_dir, width=16, progress=False)
+    with pytest.raises(ValueError, match="loss='clip', requested loss='gp'"):
+        training.train(steps=2, save_dir=save_dir, loss="gp", progress=False)
+
+
+def test_corrupt_checkpoint_is_reported_as_unreadable(tmp_path):
+    save_dir = tmp_path / "run"
+    training.train(loss="gp", steps=2, save_dir=save_dir, **TOY)
+    for path in (save_dir / training.CHECKPOINT_DIR).glob("ckpt-*"):
+        path.write_bytes(b"not a checkpoint")
+    with pytest.raises(ValueError, match=f"checkpoint in {save_dir} is unreadable: "):
+        training.train(steps=4, save_dir=save_dir, progress=False)
+
+
+class PoisonCritic(keras.callbacks.Callback):
+    """Set the critic's weights to NaN at the end of generator step `at`."""
+
+    def __init__(self, at):
+        super().__init__()
+        self.at = at
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.model.step == self.at:
+            for variable in self.model.critic.trainable_variables:
+                variable.assign(variable * np.nan)
+
+
+def test_nan_loss_stops_training_and_keeps_the_last_good_checkpoint(tmp_path):
+    save_dir = tmp_path / "run"
+    with pytest.raises(training.NonFiniteLossError,
+                       match=r"diverged at step 6: critic_loss = nan.*checkpoint \(step 4\)"):
+        training.train(loss="gp", steps=20, save_dir=save_dir, checkpoint_every=2,
+                       callbacks=[PoisonCritic(at=5)], **TOY)
+    checkpoints = sorted(p.name for p in (save_dir / training.CHECKPOINT_DIR).glob("*.index"))
+    assert checkpoints == ["ckpt-2.index", "ckpt-4.index"]
+    assert not (save_dir / training.GENERATOR_FILE).exists()
+    restored = pretrained.load_wgan(save_dir)
+    assert restored.step == 4
+    assert all(np.all(np.isfinite(w)) for w in restored.critic.get_weights())
+    rows = metrics_rows(save_dir)
+    assert [row["step"] for row in rows] == ["1", "2", "3", "4", "5"]
+    # the run resumes from step 4 once the cause is gone
+    resumed, history = training.train(steps=7, save_dir=save_dir, progress=False)
+    assert resumed.step == 7 and list(history["step"]) == list(range(1, 8))
+
+
+def test_time_budget_stops_cleanly_and_saves_everything(tmp_path):
+    save_dir, samples_dir = tmp_path / "run", tmp_path / "samples"
+    wgan, history = training.train(loss="gp", steps=1000, max_seconds=1e-3, save_dir=save_dir,
+                                   samples_dir=samples_dir, **TOY)
+    assert wgan.step == 1 and list(history["step"]) == [1]
+    assert (save_dir / training.CHECKPOINT_DIR / "ckpt-1.index").is_file()
+    assert (save_dir / training.GENERATOR_FILE).is_file()
+    assert sorted(p.name for p in samples_dir.iterdir()) == ["step_000000.png", "step_000001.png"]
+    config = json.loads((save_dir / training.CONFIG_FILE).read_text())
+    assert config["loss"] == "gp" and config["width"] == 8
+
+
+def test_epochs_convert_to_generator_steps():
+    # 10,000 points / (256 per batch x 5 critic updates) = 7.8 -> 8 steps per epoch
+    assert training.steps_for_epochs(1, 10_000, 256, 5) == 8
+    assert training.steps_for_epochs(2.5, 60_000, 64, 5) == 469  # 150,000 / 320 = 468.75
+
+
+def test_steps_and_epochs_together_are_rejected():
+    with pytest.raises(ValueError, match="steps or epochs, not both"):
+        training.train(steps=3, epochs=1, **TOY)
+
+
+def test_sampling_maps_tanh_range_to_uint8_and_ignores_batch_size():
+    values = np.array([-1.0, -0.2, 0.0, 0.999, 1.5])
+    images = np.broadcast_to(values[:, None, None], (5, 28, 28))
+    # rint((x + 1) * 127.5): 0, 102, 127.5 -> 128 (half to even), 254.87 -> 255, clipped 255
+    np.testing.assert_array_equal(models.to_uint8_images(images)[:, 0, 0], [0, 102, 128, 255, 255])
+    generator = models.mnist_generator(noise_dim=4, width=2)
+    one_go = models.sample(generator, 7, seed=3, batch_size=7)
+    batched = models.sample(generator, 7, seed=3, batch_size=2)
+    np.testing.assert_allclose(one_go, batched, atol=1e-6)
+    assert one_go.shape == (7, 28, 28, 1) and np.abs(one_go).max() <= 1.0

@@ -1,0 +1,174 @@
+"""Wasserstein losses: the critic and generator objectives, weight clipping, gradient penalty.
+
+- WGAN (Arjovsky, Chintala, Bottou 2017, arXiv 1701.07875, Algorithm 1): the critic
+  maximises E[f(x)] - E[f(g(z))] (line 5), its weights are clipped to [-c, c] (line 7), the
+  generator minimises -E[f(g(z))] (line 10).
+- WGAN-GP (Gulrajani et al. 2017, arXiv 1704.00028, Algorithm 1, lines 4-8): per-sample
+  interpolates x_hat = eps x + (1 - eps) x~ with eps ~ U[0, 1], and the penalty
+  lambda (||grad f(x_hat)||_2 - 1)^2 added to the critic's loss (Equation 3).
+
+Norms are sqrt(sum g^2 + 1e-12): the epsilon inside the square root keeps the penalty and
+its gradient finite when a gradient is exactly zero.
+
+Taught in notebooks/02_wgan_weight_clipping.ipynb and notebooks/03_wgan_gp_mnist.ipynb.
+"""
+from wgan_tutorial.config import import_tensorflow
+
+tf = import_tensorflow()
+import keras  # noqa: E402
+
+NORM_EPSILON = 1e-12
+
+
+def critic_loss(real_scores, fake_scores):
+    """The critic's loss to minimise: mean(f(x~)) - mean(f(x)) (minus the W estimate).
+
+    Arjovsky et al. 2017 (arXiv 1701.07875), Algorithm 1 line 5 (the critic ascends
+    E[f(x)] - E[f(g(z))]); Gulrajani et al. 2017 (arXiv 1704.00028), Algorithm 1 line 7
+    without the penalty.
+
+    Args:
+        real_scores: float tensor (B, 1) or (B,), critic scores of real samples.
+        fake_scores: float tensor (B', 1) or (B',), critic scores of generated samples.
+
+    Returns:
+        Scalar float tensor.
+
+    Taught in notebooks/02_wgan_weight_clipping.ipynb.
+    """
+    return tf.reduce_mean(fake_scores) - tf.reduce_mean(real_scores)
+
+
+def generator_loss(fake_scores):
+    """The generator's loss to minimise: -mean(f(g(z))).
+
+    Arjovsky et al. 2017 (arXiv 1701.07875), Algorithm 1 line 10; Gulrajani et al. 2017
+    (arXiv 1704.00028), Algorithm 1 line 11.
+
+    Args:
+        fake_scores: float tensor (B, 1) or (B,), critic scores of generated samples.
+
+    Returns:
+        Scalar float tensor.
+
+    Taught in notebooks/02_wgan_weight_clipping.ipynb.
+    """
+    return -tf.reduce_mean(fake_scores)
+
+
+def wasserstein_estimate(real_scores, fake_scores):
+    """The critic's estimate of W(P_r, P_g) (up to its Lipschitz constant): mean f(x) - mean f(x~).
+
+    Arjovsky et al. 2017 (arXiv 1701.07875), Equation 3 and Figure 3.
+
+    Args:
+        real_scores, fake_scores: float tensors (B, 1) or (B,).
+
+    Returns:
+        Scalar float tensor, equal to -critic_loss(real_scores, fake_scores).
+
+    Taught in notebooks/02_wgan_weight_clipping.ipynb.
+    """
+    return tf.reduce_mean(real_scores) - tf.reduce_mean(fake_scores)
+
+
+def clip_weights(critic, clip_value):
+    """Clip every weight of the critic to [-clip_value, clip_value], in place.
+
+    Arjovsky et al. 2017 (arXiv 1701.07875), Algorithm 1 line 7: w <- clip(w, -c, c).
+
+    Args:
+        critic: keras.Model (all its trainable variables are clipped).
+        clip_value: float > 0, the constant c.
+
+    Raises:
+        ValueError: clip_value <= 0 (only checked for Python numbers).
+
+    Taught in notebooks/02_wgan_weight_clipping.ipynb.
+    """
+    if isinstance(clip_value, (int, float)) and not clip_value > 0:
+        raise ValueError(f"clip_value must be a number > 0, got {clip_value!r}")
+    for variable in critic.trainable_variables:
+        variable.assign(tf.clip_by_value(variable, -clip_value, clip_value))
+
+
+def interpolate(real, fake, eps=None, seed=None):
+    """Random points on the lines between real and generated samples, one weight per sample.
+
+    Gulrajani et al. 2017 (arXiv 1704.00028), Algorithm 1 lines 4 and 6: eps ~ U[0, 1],
+    x_hat = eps x + (1 - eps) x~.
+
+    Args:
+        real: float tensor (B, ...), real samples x.
+        fake: float tensor of the same shape, generated samples x~.
+        eps: optional float tensor (B,) of weights in [0, 1]; drawn uniformly from [0, 1)
+            (`keras.random.uniform`) when None.
+        seed: int or `keras.random.SeedGenerator` for drawing eps (None: unseeded).
+
+    Returns:
+        (x_hat, eps): x_hat like `real`; eps float tensor (B,).
+
+    Taught in notebooks/03_wgan_gp_mnist.ipynb.
+    """
+    real = tf.convert_to_tensor(real)
+    fake = tf.cast(tf.convert_to_tensor(fake), real.dtype)
+    if eps is None:
+        eps = keras.random.uniform(tf.shape(real)[:1], 0.0, 1.0, dtype=real.dtype, seed=seed)
+    eps = tf.cast(tf.convert_to_tensor(eps), real.dtype)
+    # one weight per sample, broadcast over all the other axes
+    weights = tf.reshape(eps, [-1] + [1] * (real.shape.rank - 1))
+    return weights * real + (1.0 - weights) * fake, eps
+
+
+def critic_gradient_norms(critic, x):
+    """Per-sample norms of the critic's input gradient: sqrt(sum_i (df/dx_i)^2 + 1e-12).
+
+    Gulrajani et al. 2017 (arXiv 1704.00028), Equation 3 (the norm inside the penalty).
+    The gradient is recorded with `tf.GradientTape`, so an outer tape can differentiate the
+    norms with respect to the critic's weights (the penalty's gradient, Algorithm 1 line 9).
+
+    Args:
+        critic: callable keras model mapping (B, ...) to (B, 1) or (B,).
+        x: float tensor (B, ...).
+
+    Returns:
+        Float tensor (B,), all > 0 (at least 1e-6).
+
+    Taught in notebooks/03_wgan_gp_mnist.ipynb.
+    """
+    x = tf.convert_to_tensor(x)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        scores = critic(x, training=True)
+    gradients = tape.gradient(scores, x)
+    if gradients is None:  # the critic does not depend on its input at all
+        gradients = tf.zeros_like(x)
+    axes = list(range(1, gradients.shape.rank))
+    return tf.sqrt(tf.reduce_sum(tf.square(gradients), axis=axes) + NORM_EPSILON)
+
+
+def gradient_penalty(critic, real, fake, one_sided=False, eps=None, seed=None):
+    """The WGAN-GP gradient penalty mean((||grad f(x_hat)|| - 1)^2), and the norms.
+
+    Gulrajani et al. 2017 (arXiv 1704.00028), Equation 3 and Algorithm 1 lines 4-7 (without
+    the factor lambda). One-sided variant (Appendix C, "not significantly different"):
+    mean(max(0, ||grad f(x_hat)|| - 1)^2).
+
+    Args:
+        critic: keras model mapping (B, ...) to (B, 1).
+        real, fake: float tensors (B, ...) of the same shape.
+        one_sided: penalise only norms above 1.
+        eps: optional fixed interpolation weights (B,) in [0, 1] (see `interpolate`).
+        seed: int or `keras.random.SeedGenerator` for drawing eps.
+
+    Returns:
+        (penalty, norms): scalar float tensor >= 0, and the per-sample norms (B,) at x_hat.
+
+    Taught in notebooks/03_wgan_gp_mnist.ipynb.
+    """
+    x_hat, _ = interpolate(real, fake, eps=eps, seed=seed)
+    norms = critic_gradient_norms(critic, x_hat)
+    excess = norms - 1.0
+    if one_sided:
+        excess = tf.maximum(excess, 0.0)
+    return tf.reduce_mean(tf.square(excess)), norms

@@ -1,0 +1,793 @@
+"""Training Wasserstein GANs: the `WGAN` keras.Model, its callbacks and `train`.
+
+- `WGAN`: one `train_step` = one generator iteration of Algorithm 1 of either paper:
+  `loss="clip"` (Arjovsky et al. 2017, arXiv 1701.07875: n_critic critic updates with
+  weight clipping, then one generator update) or `loss="gp"` (Gulrajani et al. 2017,
+  arXiv 1704.00028: n_critic critic updates with the gradient penalty, then one generator
+  update). Each `train_step` receives n_critic real batches stacked into one batch of
+  n_critic x B and splits them, so `fit(..., steps_per_epoch=k)` runs k generator
+  iterations.
+- Callbacks: sample grids, checkpoints (`tf.train.CheckpointManager`), `metrics.csv`, a
+  tqdm progress bar, a wall-time budget and a stop on NaN/inf losses.
+- `train(...)`: the high-level entry point of the notebooks and of `wgan-tutorial train`,
+  which resumes from an existing `save_dir`.
+
+Taught in notebooks/02_wgan_weight_clipping.ipynb and notebooks/03_wgan_gp_mnist.ipynb.
+"""
+import csv
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+
+from wgan_tutorial import data, losses
+from wgan_tutorial.config import import_tensorflow
+
+tf = import_tensorflow()
+import keras  # noqa: E402
+
+LOSSES = ("clip", "gp")
+
+
+def _check_number(value, name, minimum, inclusive, integer=False):
+    kind = "an integer" if integer else "a number"
+    bad_type = isinstance(value, bool) or not isinstance(
+        value, (int, np.integer) if integer else (int, float, np.integer, np.floating))
+    bound = ">=" if inclusive else ">"
+    if bad_type or not math.isfinite(value) or (value < minimum if inclusive
+                                                 else value <= minimum):
+        raise ValueError(f"{name} must be {kind} {bound} {minimum}, got {value!r}")
+    return int(value) if integer else float(value)
+
+
+def default_optimizers(loss, learning_rate=None, beta_1=0.5):
+    """The papers' optimizers for the critic and the generator, as a pair of new objects.
+
+    clip: RMSprop(5e-5) for both (Arjovsky et al. 2017, arXiv 1701.07875, Algorithm 1;
+    momentum optimizers were "unstable at times"). gp: Adam(1e-4, beta_1, beta_2 = 0.9)
+    for both (Gulrajani et al. 2017, arXiv 1704.00028, Algorithm 1 uses beta_1 = 0, their
+    official `gan_mnist.py` beta_1 = 0.5).
+
+    Args:
+        loss: "clip" or "gp".
+        learning_rate: float > 0, or None for the paper's value.
+        beta_1: float in [0, 1), Adam's first-moment decay (gp only).
+
+    Returns:
+        (critic_optimizer, generator_optimizer), two keras optimizers.
+
+    Raises:
+        ValueError: unknown loss, learning_rate <= 0, beta_1 outside [0, 1).
+
+    Taught in notebooks/02_wgan_weight_clipping.ipynb and notebooks/03_wgan_gp_mnist.ipynb.
+    """
+    if loss not in LOSSES:
+        raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
+    if learning_rate is not None:
+        learning_rate = _check_number(learning_rate, "learning_rate", 0, inclusive=False)
+    beta_1 = _check_number(beta_1, "beta_1", 0, inclusive=True)
+    if beta_1 >= 1:
+        raise ValueError(f"beta_1 must be a number in [0, 1), got {beta_1!r}")
+    if loss == "clip":
+        rate = 5e-5 if learning_rate is None else learning_rate
+        return (keras.optimizers.RMSprop(rate, name="critic_rmsprop"),
+                keras.optimizers.RMSprop(rate, name="generator_rmsprop"))
+    rate = 1e-4 if learning_rate is None else learning_rate
+    return tuple(keras.optimizers.Adam(rate, beta_1=beta_1, beta_2=0.9, name=f"{who}_adam")
+                 for who in ("critic", "generator"))
+
+
+class WGAN(keras.Model):
+    """A generator and a critic trained as a Wasserstein GAN with weight clipping or a penalty.
+
+    `train_step` is one generator iteration of Algorithm 1 of Arjovsky et al. 2017 (arXiv
+    1701.07875; loss="clip") or of Gulrajani et al. 2017 (arXiv 1704.00028; loss="gp"):
+    n_critic critic updates, each on its own real batch and fresh noise, then one generator
+    update. Its input is n_critic real batches stacked, float32 (n_critic x B, ...).
+
+    Logged per step (the `fit` logs, and `metrics.csv` through the callbacks):
+    critic_loss (the minimised objective mean f(x~) - mean f(x) [+ gp_weight gp]),
+    generator_loss (-mean f(g(z))), w_estimate (mean f(x) - mean f(x~)), critic_grad_norm
+    and generator_grad_norm (global norms of the parameter gradients), and for gp: gp (the
+    penalty, without lambda) and gp_grad_norm (mean input-gradient norm at the
+    interpolates). All values are from the last critic update of the iteration.
+
+    Args:
+        generator: keras.Model (B, noise_dim) -> (B, ...).
+        critic: keras.Model (B, ...) -> (B, 1). No batch norm or dropout (gp).
+        loss: "clip" or "gp".
+        n_critic: int >= 1, critic updates per generator update.
+        clip_value: float > 0, the clipping constant c (clip only).
+        gp_weight: float >= 0, lambda (gp only).
+        noise_dim: int >= 1; default the generator's input size.
+        one_sided: one-sided penalty (Gulrajani et al., Appendix C).
+        seed: int >= 0, seeds the noise and interpolation weights (a `SeedGenerator`, whose
+            state `rng_state` is checkpointed).
+
+    Raises:
+        ValueError: a parameter out of range, naming it and the range; noise_dim not the
+            generator's input size.
+
+    Taught in notebooks/02_wgan_weight_clipping.ipynb and notebooks/03_wgan_gp_mnist.ipynb.
+    """
+
+    def __init__(self, generator, critic, loss="gp", n_critic=5, clip_value=0.01,
+                 gp_weight=10.0, noise_dim=None, one_sided=False, seed=0, **kwargs):
+        super().__init__(**kwargs)
+        if loss not in LOSSES:
+            raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
+        self.loss_type = loss
+        self.n_critic = _check_number(n_critic, "n_critic", 1, inclusive=True, integer=True)
+        self.clip_value = _check_number(clip_value, "clip_value", 0, inclusive=False)
+        self.gp_weight = _check_number(gp_weight, "gp_weight", 0, inclusive=True)
+        input_dim = generator.input_shape[-1]
+        if noise_dim is None:
+            noise_dim = input_dim
+        self.noise_dim = _check_number(noise_dim, "noise_dim", 1, inclusive=True, integer=True)
+        if self.noise_dim != input_dim:
+            raise ValueError(f"noise_dim must equal the generator's input size {input_dim}, "
+                             f"got {noise_dim}")
+        self.one_sided = bool(one_sided)
+        self.seed = _check_number(seed, "seed", 0, inclusive=True, integer=True)
+        self.generator = generator
+        self.critic = critic
+        self.seed_generator = keras.random.SeedGenerator(self.seed, name="noise_rng")
+        self.step_counter = keras.Variable(0, dtype="int64", trainable=False,
+                                           name="generator_steps")
+        self.critic_optimizer = None
+        self.generator_optimizer = None
+
+    @property
+    def step(self):
+        """Generator iterations done so far (int); restored with a checkpoint."""
+        return int(self.step_counter.value.numpy())
+
+    def compile(self, critic_optimizer=None, generator_optimizer=None, **kwargs):
+        """Set the two optimizers (default: `default_optimizers(loss)`) and build them.
+
+        Building them at once creates their slots, so a checkpoint can be restored into
+        them before any training step.
+        """
+        defaults = default_optimizers(self.loss_type)
+        self.critic_optimizer = critic_optimizer or defaults[0]
+        self.generator_optimizer = generator_optimizer or defaults[1]
+        if self.critic_optimizer is self.generator_optimizer:
+            raise ValueError("critic_optimizer and generator_optimizer must be two "
+                             "different optimizer objects")
+        self.critic_optimizer.build(self.critic.trainable_variables)
+        self.generator_optimizer.build(self.generator.trainable_variables)
+        kwargs.setdefault("jit_compile", False)  # XLA was measured slower on CPU
+        super().compile(**kwargs)
+
+    def call(self, z, training=False):
+        """Generate: (B, noise_dim) -> generator output."""
+        return self.generator(z, training=training)
+
+    def _noise(self, batch_size):
+        return keras.random.normal((batch_size, self.noise_dim), seed=self.seed_generator)
+
+    def _critic_update(self, real):
+        batch_size = tf.shape(real)[0]
+        fake = tf.stop_gradient(self.generator(self._noise(batch_size), training=True))
+        logs = {}
+        with tf.GradientTape() as tape:
+            real_scores = self.critic(real, training=True)
+            fake_scores = self.critic(fake, training=True)
+            loss = losses.critic_loss(real_scores, fake_scores)
+            if self.loss_type == "gp":
+                penalty, norms = losses.gradient_penalty(
+                    self.critic, real, fake, one_sided=self.one_sided, seed=self.seed_generator)
+                loss = loss + self.gp_weight * penalty
+                logs["gp"] = penalty
+                logs["gp_grad_norm"] = tf.reduce_mean(norms)
+        variables = self.critic.trainable_variables
+        gradients = tape.gradient(loss, variables)
+        self.critic_optimizer.apply_gradients(zip(gradients, variables))
+        if self.loss_type == "clip":
+            losses.clip_weights(self.critic, self.clip_value)
+        logs["critic_loss"] = loss
+        logs["w_estimate"] = losses.wasserstein_estimate(real_scores, fake_scores)
+        logs["critic_grad_norm"] = tf.linalg.global_norm(gradients)
+        return logs
+
+    def _generator_update(self, batch_size):
+        z = self._noise(batch_size)
+        with tf.GradientTape() as tape:
+            fake_scores = self.critic(self.generator(z, training=True), training=True)
+            loss = losses.generator_loss(fake_scores)
+        variables = self.generator.trainable_variables
+        gradients = tape.gradient(loss, variables)
+        self.generator_optimizer.apply_gradients(zip(gradients, variables))
+        return {"generator_loss": loss, "generator_grad_norm": tf.linalg.global_norm(gradients)}
+
+    def train_step(self, data):
+        """One generator iteration on n_critic stacked real batches (n_critic x B, ...)."""
+        if isinstance(data, (tuple, list)):
+            data = data[0]
+        real = tf.reshape(data, [self.n_critic, -1] + list(data.shape[1:]))
+        for i in range(self.n_critic):
+            logs = self._critic_update(real[i])
+        logs.update(self._generator_update(tf.shape(real)[1]))
+        self.step_counter.assign_add(1)
+        return logs
+
+
+# --- callbacks ----------------------------------------------------------------------------
+
+METRIC_COLUMNS = ("step", "critic_loss", "generator_loss", "w_estimate", "critic_grad_norm",
+                  "generator_grad_norm", "gp", "gp_grad_norm", "seconds")
+CHECKED_FOR_NAN = ("critic_loss", "generator_loss", "w_estimate", "gp")
+
+
+class NonFiniteLossError(RuntimeError):
+    """Training stopped because a loss became NaN or infinite (the bad state is not saved)."""
+
+    def __init__(self, step, metric, value, checkpoint_step=None, save_dir=None):
+        self.step, self.metric, self.value = step, metric, value
+        self.checkpoint_step, self.save_dir = checkpoint_step, save_dir
+        where = ""
+        if save_dir is not None:
+            where = (f"; the last good checkpoint (step {checkpoint_step}) in {save_dir} is "
+                     f"intact" if checkpoint_step else f"; no checkpoint was saved in {save_dir}")
+        super().__init__(f"training diverged at step {step}: {metric} = {value}{where}")
+
+
+class StopOnNonFinite(keras.callbacks.Callback):
+    """Stop training at the first NaN/inf loss and mark the model so nothing saves its state.
+
+    Sets `model.divergence` to a `NonFiniteLossError` (None while training is healthy);
+    `train` raises it after `fit` returns. Must come first in the callback list.
+    """
+
+    def on_train_begin(self, logs=None):
+        self.model.divergence = None
+
+    def on_train_batch_end(self, batch, logs=None):
+        for name in CHECKED_FOR_NAN:
+            value = (logs or {}).get(name)
+            if value is not None and not math.isfinite(float(value)):
+                self.model.divergence = NonFiniteLossError(self.model.step, name, float(value))
+                self.model.stop_training = True
+                return
+
+
+def _healthy(model):
+    return getattr(model, "divergence", None) is None
+
+
+class MetricsLogger(keras.callbacks.Callback):
+    """Record each step's metrics (columns `METRIC_COLUMNS`) in `rows` and in a CSV file.
+
+    Args:
+        path: `metrics.csv` to append to (created with a header), or None (memory only).
+        seconds_offset: training seconds already spent (resumed runs), added to `seconds`.
+    """
+
+    def __init__(self, path=None, seconds_offset=0.0):
+        super().__init__()
+        self.path = None if path is None else Path(path)
+        self.seconds_offset = float(seconds_offset)
+        self.rows = []
+        self._file = self._writer = None
+
+    def on_train_begin(self, logs=None):
+        self._start = time.perf_counter()
+        if self.path is not None:
+            new = not self.path.is_file() or self.path.stat().st_size == 0
+            self._file = open(self.path, "a", newline="")
+            self._writer = csv.writer(self._file)
+            if new:
+                self._writer.writerow(METRIC_COLUMNS)
+                self._file.flush()
+
+    def on_train_batch_end(self, batch, logs=None):
+        if not _healthy(self.model):
+            return
+        logs = logs or {}
+        row = {"step": self.model.step,
+               "seconds": round(self.seconds_offset + time.perf_counter() - self._start, 3)}
+        row.update({name: float(logs[name]) for name in METRIC_COLUMNS if name in logs})
+        self.rows.append(row)
+        if self._writer is not None:
+            self._writer.writerow([_format(row.get(name)) for name in METRIC_COLUMNS])
+            self._file.flush()  # a killed run keeps every finished step's row
+
+    def on_train_end(self, logs=None):
+        if self._file is not None:
+            self._file.close()
+            self._file = self._writer = None
+
+
+def _format(value):
+    if value is None:
+        return ""
+    return str(value) if isinstance(value, int) else f"{value:.7g}"
+
+
+def make_checkpoint(wgan, directory, keep=3):
+    """A `tf.train.Checkpoint` of everything a resumed run needs, and its manager.
+
+    Holds the generator, the critic, both optimizers (slots and iteration counts), the
+    generator-step counter and the noise RNG state.
+
+    Args:
+        wgan: a compiled `WGAN`.
+        directory: folder of the checkpoint files.
+        keep: int >= 1, how many of the latest checkpoints to keep.
+
+    Returns:
+        (checkpoint, manager).
+
+    Raises:
+        ValueError: the directory's checkpoint index is unreadable.
+    """
+    checkpoint = tf.train.Checkpoint(
+        generator=wgan.generator, critic=wgan.critic,
+        critic_optimizer=wgan.critic_optimizer, generator_optimizer=wgan.generator_optimizer,
+        step=wgan.step_counter, rng_state=wgan.seed_generator.state)
+    try:
+        manager = tf.train.CheckpointManager(checkpoint, str(directory), max_to_keep=keep)
+    except Exception as error:  # a damaged "checkpoint" index file
+        raise ValueError(f"checkpoint in {directory} is unreadable: {error_summary(error)}") \
+            from None
+    return checkpoint, manager
+
+
+def restore_latest(wgan, checkpoint, manager, directory):
+    """Restore the latest checkpoint of `manager` into `wgan`; returns its step (0 if none).
+
+    Raises:
+        ValueError: "checkpoint in D is unreadable: ..." for a damaged or mismatched file.
+    """
+    path = manager.latest_checkpoint
+    if path is None:
+        return 0
+    try:
+        checkpoint.restore(path).assert_existing_objects_matched()
+    except Exception as error:
+        raise ValueError(f"checkpoint in {directory} is unreadable: {error_summary(error)}") \
+            from None
+    return wgan.step
+
+
+def error_summary(error):
+    """The first line of an error message (at most 300 characters), for one-line reports."""
+    text = str(error).strip().splitlines()
+    return (text[0] if text else type(error).__name__)[:300]
+
+
+class CheckpointSaver(keras.callbacks.Callback):
+    """Save a checkpoint every `every` steps and at the end (not after a NaN), keeping `keep`.
+
+    At the end it also writes the generator alone as `generator.keras` in `save_dir`.
+
+    Args:
+        save_dir: the run's folder (checkpoints go to `save_dir/checkpoints`).
+        manager: from `make_checkpoint`.
+        every: int >= 1.
+    """
+
+    def __init__(self, save_dir, manager, every):
+        super().__init__()
+        self.save_dir, self.manager, self.every = Path(save_dir), manager, every
+        self.last_saved = None
+
+    def _save(self):
+        step = self.model.step
+        if step != self.last_saved:
+            self.manager.save(checkpoint_number=step)
+            self.last_saved = step
+
+    def on_train_begin(self, logs=None):
+        self.last_saved = self.model.step
+
+    def on_train_batch_end(self, batch, logs=None):
+        if _healthy(self.model) and self.model.step % self.every == 0:
+            self._save()
+
+    def on_train_end(self, logs=None):
+        if _healthy(self.model):
+            self._save()
+            self.model.generator.save(self.save_dir / GENERATOR_FILE)
+
+
+class SampleGrid(keras.callbacks.Callback):
+    """Draw the generator's outputs for fixed latent vectors every `every` steps into a PNG.
+
+    Files `samples_dir/step_NNNNNN.png`: an image grid (MNIST) or a scatter plot over the
+    real points (toy sets). Also drawn at the start of a fresh run and at the end.
+
+    Args:
+        samples_dir: folder (created).
+        every: int >= 1.
+        noise_dim: the generator's input size.
+        n: how many latent vectors (64 images, or 1,000 toy points).
+        seed: seed of the fixed latent vectors.
+        real: for toy sets, real points (N, 2) drawn behind the generated ones.
+    """
+
+    def __init__(self, samples_dir, every, noise_dim, n=64, seed=0, real=None):
+        super().__init__()
+        self.samples_dir, self.every, self.real = Path(samples_dir), every, real
+        self.samples_dir.mkdir(parents=True, exist_ok=True)
+        self.z = np.random.default_rng(seed).standard_normal((n, noise_dim)).astype(np.float32)
+
+    def _draw(self):
+        from wgan_tutorial import plotting
+
+        step = self.model.step
+        outputs = keras.ops.convert_to_numpy(self.model.generator(self.z, training=False))
+        path = self.samples_dir / f"step_{step:06d}.png"
+        if self.real is None:
+            plotting.save_image_grid(outputs, path)
+        else:
+            plotting.save_toy_samples(self.real, outputs, path, title=f"step {step}")
+
+    def on_train_begin(self, logs=None):
+        if self.model.step == 0:
+            self._draw()
+
+    def on_train_batch_end(self, batch, logs=None):
+        if _healthy(self.model) and self.model.step % self.every == 0:
+            self._draw()
+
+    def on_train_end(self, logs=None):
+        if _healthy(self.model) and self.model.step % self.every != 0:
+            self._draw()
+
+
+class ProgressBar(keras.callbacks.Callback):
+    """A tqdm progress bar over generator steps, with the W estimate in its postfix."""
+
+    def __init__(self, target_step, description="training"):
+        super().__init__()
+        self.target_step, self.description = target_step, description
+        self.bar = None
+
+    def on_train_begin(self, logs=None):
+        from tqdm.auto import tqdm
+
+        self.bar = tqdm(total=self.target_step, initial=self.model.step,
+                        desc=self.description, unit="step")
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.bar.update(1)
+        if logs and "w_estimate" in logs:
+            self.bar.set_postfix(W=f"{float(logs['w_estimate']):.4f}", refresh=False)
+
+    def on_train_end(self, logs=None):
+        self.bar.close()
+
+
+class TimeBudget(keras.callbacks.Callback):
+    """Stop training cleanly once `max_seconds` of wall time have passed (checked per step).
+
+    The other callbacks then save as at a normal end. `stopped_at_step` records where.
+    """
+
+    def __init__(self, max_seconds):
+        super().__init__()
+        self.max_seconds = max_seconds
+        self.stopped_at_step = None
+
+    def on_train_begin(self, logs=None):
+        self._start = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        if time.perf_counter() - self._start >= self.max_seconds:
+            self.model.stop_training = True
+            self.stopped_at_step = self.model.step
+
+
+# --- the high-level entry point -----------------------------------------------------------
+
+DATASETS = ("mnist",) + data.TOY_DATASETS
+CONFIG_FILE, METRICS_FILE, CHECKPOINT_DIR = "config.json", "metrics.csv", "checkpoints"
+GENERATOR_FILE, CURVES_FILE = "generator.keras", "training_curves.png"
+UNLIMITED_STEPS = 10**9  # the step target of a run bounded by max_seconds only
+CONFIG_KEYS = ("loss", "dataset", "noise_dim", "width", "depth", "n_critic", "batch_size",
+               "learning_rate", "beta_1", "clip_value", "gp_weight", "one_sided", "seed")
+
+
+def toy_pool_size():
+    """How many points of a toy set one epoch holds: 100,000 (10,000 in fast mode)."""
+    from wgan_tutorial.config import pick
+
+    return pick(100_000, 10_000)
+
+
+# WGAN-GP on MNIST: the batch size and Adam learning rate that gave the best FID per CPU
+# second (see `default_config`); the paper's algorithm otherwise unchanged.
+GP_MNIST_BATCH_SIZE = 32
+GP_MNIST_LEARNING_RATE = 1e-3
+
+
+def default_config(loss="gp", dataset="mnist"):
+    """The hyper-parameters `train` uses when none are given, as a dict (keys `CONFIG_KEYS`).
+
+    The papers' algorithms: clip: RMSprop 5e-5, c = 0.01, n_critic = 5, batch 64 (Arjovsky
+    et al. 2017, arXiv 1701.07875, Algorithm 1); gp: lambda = 10, n_critic = 5, Adam with
+    beta = (0.5, 0.9) (Gulrajani et al. 2017, arXiv 1704.00028, Algorithm 1 and the
+    official `gan_mnist.py`). gp on MNIST uses Adam(1e-3) and batch 32 instead of the
+    paper's 1e-4 and 64: measured on a 2-core CPU (`benchmarks/gp_speed.py`,
+    `benchmarks/fid_vs_time.py`; width 16, 150 s runs), batch 32 runs twice the generator
+    steps per second at the same images per second, and lr 1e-3 lowers the FID reached in
+    150 s from 1182 (1e-4, batch 64) to 182 (see notebooks/03_wgan_gp_mnist.ipynb). Toy
+    sets: Adam(1e-4) for gp, batch 256 and 2-512-512-512 MLPs (official `gan_toy.py`; 64
+    units in fast mode), noise of size 2.
+
+    Raises:
+        ValueError: unknown loss or dataset.
+    """
+    from wgan_tutorial.config import pick
+    from wgan_tutorial.models import DEFAULT_NOISE_DIM, default_width
+
+    if loss not in LOSSES:
+        raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
+    if dataset not in DATASETS:
+        raise ValueError(f"dataset must be one of {DATASETS}, got {dataset!r}")
+    toy = dataset != "mnist"
+    return {
+        "loss": loss, "dataset": dataset,
+        "noise_dim": 2 if toy else DEFAULT_NOISE_DIM,
+        "width": pick(512, 64) if toy else default_width(),
+        "depth": 3 if toy else None,
+        "n_critic": 5, "batch_size": 256 if toy else (GP_MNIST_BATCH_SIZE if loss == "gp" else 64),
+        "learning_rate": 5e-5 if loss == "clip" else (1e-4 if toy else GP_MNIST_LEARNING_RATE),
+        "beta_1": 0.5,
+        "clip_value": 0.01, "gp_weight": 10.0, "one_sided": False, "seed": 0,
+    }
+
+
+def wgan_from_config(config):
+    """A compiled `WGAN` (fresh weights) built from a run's config dict (see `CONFIG_KEYS`).
+
+    Raises:
+        ValueError: a value out of range (naming it), or an unknown loss / dataset.
+    """
+    from wgan_tutorial import models
+
+    if config["dataset"] not in DATASETS:
+        raise ValueError(f"dataset must be one of {DATASETS}, got {config['dataset']!r}")
+    if config["dataset"] == "mnist":
+        generator = models.mnist_generator(config["noise_dim"], config["width"])
+        critic = models.mnist_critic(config["width"])
+    else:
+        generator = models.toy_generator(config["noise_dim"], config["width"], config["depth"])
+        critic = models.toy_critic(2, config["width"], config["depth"])
+    wgan = WGAN(generator, critic, loss=config["loss"], n_critic=config["n_critic"],
+                clip_value=config["clip_value"], gp_weight=config["gp_weight"],
+                one_sided=config["one_sided"], seed=config["seed"])
+    wgan.compile(*default_optimizers(config["loss"], config["learning_rate"], config["beta_1"]))
+    return wgan
+
+
+def read_config(save_dir):
+    """The config dict of a run folder, or None when it has no `config.json`.
+
+    Raises:
+        ValueError: the file is unreadable or lacks keys.
+    """
+    path = Path(save_dir) / CONFIG_FILE
+    if not path.is_file():
+        return None
+    try:
+        config = json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        raise ValueError(f"{path} is unreadable: {error_summary(error)}") from None
+    missing = [key for key in CONFIG_KEYS if key not in config]
+    if missing:
+        raise ValueError(f"{path} lacks the keys {missing}")
+    return config
+
+
+def read_metrics(path):
+    """The rows of a `metrics.csv` as a dict of float arrays (column -> (n,)); NaN = empty.
+
+    Returns:
+        dict with the keys `METRIC_COLUMNS` ("step" as int64); empty arrays if no file.
+    """
+    path = Path(path)
+    rows = []
+    if path.is_file():
+        with open(path, newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    return _columns(rows)
+
+
+def _columns(rows):
+    history = {}
+    for name in METRIC_COLUMNS:
+        values = [row.get(name) for row in rows]
+        values = [np.nan if v in (None, "") else float(v) for v in values]
+        history[name] = np.asarray(values, dtype=np.int64 if name == "step" else np.float64)
+    return history
+
+
+def _truncate_metrics(path, last_step):
+    """Keep only rows with step <= last_step (rows a killed run wrote after its last
+    checkpoint); returns the `seconds` of the last row kept (0 if none)."""
+    if not path.is_file():
+        return 0.0
+    with open(path, newline="") as handle:
+        rows = list(csv.reader(handle))
+    header, body = (rows[0], rows[1:]) if rows else (list(METRIC_COLUMNS), [])
+    if header != list(METRIC_COLUMNS):
+        raise ValueError(f"{path} has the columns {header}, expected {list(METRIC_COLUMNS)}")
+    # a row cut short by a kill, or beyond the checkpoint, is dropped
+    kept = [row for row in body if len(row) == len(header) and row[0].isdigit()
+            and int(row[0]) <= last_step]
+    if len(kept) != len(body):
+        with open(path, "w", newline="") as handle:
+            csv.writer(handle).writerows([header] + kept)
+    return float(kept[-1][-1]) if kept else 0.0
+
+
+def _real_dataset(config, data_path, shuffle_seed):
+    """tf.data of stacked real batches (n_critic x batch_size, ...), and the epoch size."""
+    rows = config["n_critic"] * config["batch_size"]
+    if config["dataset"] == "mnist":
+        size = len(data.load_mnist("train", data_path, verbose=False)[0])
+        if rows > size:
+            raise ValueError(f"batch_size x n_critic must be <= the number of training "
+                             f"images ({size}), got {rows}")
+        return data.mnist_dataset(rows, path=data_path, seed=shuffle_seed), size
+    size = toy_pool_size()
+    if rows > size:
+        raise ValueError(f"batch_size x n_critic must be <= {size} toy points, got {rows}")
+    points = data.toy_samples(config["dataset"], size, seed=config["seed"])
+    dataset = tf.data.Dataset.from_tensor_slices(points).shuffle(size, seed=shuffle_seed)
+    dataset = dataset.repeat().batch(rows, drop_remainder=True)
+    return dataset.prefetch(tf.data.AUTOTUNE), size
+
+
+def steps_for_epochs(epochs, dataset_size, batch_size, n_critic):
+    """Generator iterations in `epochs` passes over the data: ceil(epochs N / (B n_critic))."""
+    return max(1, math.ceil(epochs * dataset_size / (batch_size * n_critic)))
+
+
+def train(loss=None, dataset=None, steps=None, epochs=None, max_seconds=None, save_dir=None,
+          samples_dir=None, seed=None, batch_size=None, n_critic=None, learning_rate=None,
+          beta_1=None, clip_value=None, gp_weight=None, noise_dim=None, width=None,
+          depth=None, one_sided=None, checkpoint_every=None, sample_every=None,
+          keep_checkpoints=3, data_path=None, progress=True, callbacks=None):
+    """Train a WGAN (clipping or gradient penalty) on MNIST or a toy set; resume a save_dir.
+
+    One step is one generator iteration of Algorithm 1 of Arjovsky et al. 2017 (arXiv
+    1701.07875; loss="clip") or Gulrajani et al. 2017 (arXiv 1704.00028; loss="gp").
+    Hyper-parameters left as None take the saved run's value when `save_dir` holds one,
+    else `default_config(loss, dataset)` (the papers' values); a value given explicitly
+    that differs from the saved run's is an error. `steps` is the total target: a run at
+    step 20 asked for `steps=40` does 20 more. A resumed run restores the weights, both
+    optimizers, the step counter and the noise RNG state, truncates `metrics.csv` to the
+    checkpoint's step and reshuffles the data with seed + step (its data order differs
+    from an uninterrupted run's).
+
+    Files in `save_dir`: config.json, metrics.csv (`METRIC_COLUMNS`, one row per step),
+    checkpoints/ (every `checkpoint_every` steps and at the end, latest
+    `keep_checkpoints` kept), generator.keras and training_curves.png (at the end).
+    `samples_dir`: step_NNNNNN.png every `sample_every` steps.
+
+    Args:
+        loss: "clip" or "gp" (default "gp").
+        dataset: "mnist" (default) or one of "8gaussians", "25gaussians", "swissroll".
+        steps: int >= 1, target generator step (default 1000, 10 in fast mode; with
+            only max_seconds given, no step limit: the time budget ends the run).
+        epochs: float > 0, instead of steps: passes over the training data (MNIST: its
+            size; toys: `toy_pool_size()` points), each of N / (batch_size n_critic) steps.
+        max_seconds: float > 0, stop cleanly (saving everything) after this wall time.
+        save_dir, samples_dir: folders, or None (nothing written).
+        seed: int >= 0 (default 0): weights, noise, data order.
+        batch_size, n_critic, learning_rate, beta_1, clip_value, gp_weight, noise_dim,
+            one_sided: see `WGAN`, `default_optimizers` and `default_config`.
+        width: MNIST model width, or the toy MLPs' hidden units. depth: toy MLP layers.
+        checkpoint_every, sample_every: int >= 1 (default 200, 10 in fast mode).
+        keep_checkpoints: int >= 1.
+        data_path: an MNIST file (see `data.load_mnist`).
+        progress: show a tqdm progress bar.
+        callbacks: extra keras callbacks, run after the package's own.
+
+    Returns:
+        (wgan, history): the trained `WGAN`; history a dict column -> numpy array
+        (`METRIC_COLUMNS`), all the run's steps when save_dir is given (also earlier runs).
+
+    Raises:
+        ValueError: a parameter out of range (naming it), steps and epochs both given, a
+            save_dir whose run differs from the request, an unreadable checkpoint.
+        NonFiniteLossError: a loss became NaN or infinite; nothing of that state is saved.
+
+    Taught in notebooks/02_wgan_weight_clipping.ipynb and notebooks/03_wgan_gp_mnist.ipynb.
+    """
+    from wgan_tutorial import plotting
+    from wgan_tutorial.config import pick, seed_everything
+
+    requested = {key: value for key, value in dict(
+        loss=loss, dataset=dataset, noise_dim=noise_dim, width=width, depth=depth,
+        n_critic=n_critic, batch_size=batch_size, learning_rate=learning_rate, beta_1=beta_1,
+        clip_value=clip_value, gp_weight=gp_weight, one_sided=one_sided, seed=seed).items()
+        if value is not None}
+    save_dir = None if save_dir is None else Path(save_dir)
+    saved = read_config(save_dir) if save_dir is not None else None
+    if saved is not None:
+        for key, value in requested.items():
+            if value != saved[key]:
+                raise ValueError(f"save_dir {save_dir} holds a run with {key}={saved[key]!r}, "
+                                 f"requested {key}={value!r} (use another save_dir, or "
+                                 f"leave {key} unset to continue that run)")
+        config = saved
+    else:
+        config = default_config(requested.get("loss", "gp"), requested.get("dataset", "mnist"))
+        config.update(requested)
+    if steps is not None and epochs is not None:
+        raise ValueError("give steps or epochs, not both")
+    checkpoint_every = _check_number(pick(200, 10) if checkpoint_every is None
+                                     else checkpoint_every, "checkpoint_every", 1,
+                                     inclusive=True, integer=True)
+    sample_every = _check_number(pick(200, 10) if sample_every is None else sample_every,
+                                 "sample_every", 1, inclusive=True, integer=True)
+    keep_checkpoints = _check_number(keep_checkpoints, "keep_checkpoints", 1, inclusive=True,
+                                     integer=True)
+    if max_seconds is not None:
+        max_seconds = _check_number(max_seconds, "max_seconds", 0, inclusive=False)
+    _check_number(config["batch_size"], "batch_size", 1, inclusive=True, integer=True)
+    _check_number(config["seed"], "seed", 0, inclusive=True, integer=True)
+
+    seed_everything(config["seed"])
+    wgan = wgan_from_config(config)  # validates every hyper-parameter
+    until_time_out = steps is None and epochs is None and max_seconds is not None
+    if steps is None and epochs is None:
+        steps = UNLIMITED_STEPS if until_time_out else pick(1000, 10)
+    if steps is not None:
+        steps = _check_number(steps, "steps", 1, inclusive=True, integer=True)
+    else:
+        _check_number(epochs, "epochs", 0, inclusive=False)
+
+    start_step, seconds_offset, manager = 0, 0.0, None
+    if save_dir is not None:
+        save_dir.mkdir(parents=True, exist_ok=True)
+        checkpoint, manager = make_checkpoint(wgan, save_dir / CHECKPOINT_DIR, keep_checkpoints)
+        start_step = restore_latest(wgan, checkpoint, manager, save_dir)
+        seconds_offset = _truncate_metrics(save_dir / METRICS_FILE, start_step)
+    real, dataset_size = _real_dataset(config, data_path, config["seed"] + start_step)
+    if save_dir is not None and saved is None:  # written once everything is validated
+        (save_dir / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n")
+    if steps is None:
+        steps = steps_for_epochs(epochs, dataset_size, config["batch_size"], config["n_critic"])
+
+    logger = MetricsLogger(None if save_dir is None else save_dir / METRICS_FILE,
+                           seconds_offset)
+    run_callbacks = [StopOnNonFinite(), logger]
+    if save_dir is not None:
+        run_callbacks.append(CheckpointSaver(save_dir, manager, checkpoint_every))
+    if samples_dir is not None:
+        toy_real = None if config["dataset"] == "mnist" else \
+            data.toy_samples(config["dataset"], 1000, seed=config["seed"] + 1)
+        run_callbacks.append(SampleGrid(samples_dir, sample_every, config["noise_dim"],
+                                        n=64 if toy_real is None else 1000,
+                                        seed=config["seed"], real=toy_real))
+    if max_seconds is not None:
+        run_callbacks.append(TimeBudget(max_seconds))
+    if progress:
+        run_callbacks.append(ProgressBar(None if until_time_out else steps,
+                                         f"WGAN-{config['loss']} {config['dataset']}"))
+    run_callbacks.extend(callbacks or [])
+
+    if start_step < steps:
+        wgan.fit(real, epochs=1, steps_per_epoch=steps - start_step, verbose=0,
+                 shuffle=False, callbacks=run_callbacks)
+    history = read_metrics(save_dir / METRICS_FILE) if save_dir is not None \
+        else _columns(logger.rows)
+    divergence = getattr(wgan, "divergence", None)
+    if divergence is not None:
+        good_step = None
+        if manager is not None and manager.latest_checkpoint:
+            good_step = int(manager.latest_checkpoint.rsplit("-", 1)[-1])
+        raise NonFiniteLossError(divergence.step, divergence.metric, divergence.value,
+                                 good_step, save_dir)
+    if save_dir is not None and len(history["step"]):
+        figure = plotting.plot_training_curves(history)
+        figure.savefig(save_dir / CURVES_FILE, dpi=100)
+        plotting.plt.close(figure)
+    return wgan, history
