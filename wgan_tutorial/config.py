@@ -7,6 +7,7 @@
 
 Taught in notebooks/00_start_here.ipynb.
 """
+import math
 import os
 import random
 import sys
@@ -33,6 +34,28 @@ def fast_mode():
     if value in ("1", "true", "yes", "on"):
         return True
     raise ValueError(f"{FAST_ENV} must be 1 (fast mode) or 0, got {value!r}")
+
+
+def check_number(value, name, minimum, inclusive=True, integer=False):
+    """`value` as an int or float, or a ValueError naming `name` and the allowed range.
+
+    Args:
+        value: the number to check (bools are refused; NaN and infinity too).
+        name: the parameter's name, for the message.
+        minimum: the lower bound; `inclusive` says whether it is allowed.
+        integer: require an integer (returned as int), else any real (returned as float).
+
+    Raises:
+        ValueError: e.g. "n_critic must be an integer >= 1, got 0".
+    """
+    kind = "an integer" if integer else "a number"
+    bad_type = isinstance(value, bool) or not isinstance(
+        value, (int, np.integer) if integer else (int, float, np.integer, np.floating))
+    bound = ">=" if inclusive else ">"
+    if bad_type or not math.isfinite(value) or (value < minimum if inclusive
+                                                 else value <= minimum):
+        raise ValueError(f"{name} must be {kind} {bound} {minimum}, got {value!r}")
+    return int(value) if integer else float(value)
 
 
 def pick(full, fast):

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from wgan_tutorial.config import assets_dir, fast_mode, import_tensorflow
+from wgan_tutorial.config import assets_dir, check_number, fast_mode, import_tensorflow
 
 MNIST_ENV = "WGAN_TUTORIAL_MNIST"
 SPLITS = ("train", "test")
@@ -257,14 +257,9 @@ def mnist_dataset(batch_size, split="train", path=None, limit=None, seed=0, repe
 TOY_DATASETS = ("8gaussians", "25gaussians", "swissroll")
 
 
-def _check_n(n):
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be an integer >= 1, got {n!r}")
-
-
 def gaussian_1d(n, mean=0.0, std=1.0, seed=None):
     """n draws from N(mean, std^2), shape (n, 1) float32 (a critic's input)."""
-    _check_n(n)
+    check_number(n, "n", 1, integer=True)
     if not std > 0:
         raise ValueError(f"std must be > 0, got {std!r}")
     rng = np.random.default_rng(seed)
@@ -273,7 +268,7 @@ def gaussian_1d(n, mean=0.0, std=1.0, seed=None):
 
 def eight_gaussians(n, seed=None):
     """8 Gaussians on a circle of radius 2 (std 0.02), divided by 1.414; shape (n, 2)."""
-    _check_n(n)
+    check_number(n, "n", 1, integer=True)
     rng = np.random.default_rng(seed)
     angles = np.arange(8) * np.pi / 4
     centres = 2.0 * np.stack([np.cos(angles), np.sin(angles)], axis=1)
@@ -283,7 +278,7 @@ def eight_gaussians(n, seed=None):
 
 def twenty_five_gaussians(n, seed=None):
     """25 Gaussians on a 5x5 grid of spacing 2 (std 0.05), divided by 2.828; shape (n, 2)."""
-    _check_n(n)
+    check_number(n, "n", 1, integer=True)
     rng = np.random.default_rng(seed)
     grid = np.arange(-2, 3) * 2.0
     centres = np.stack(np.meshgrid(grid, grid), axis=-1).reshape(-1, 2)
@@ -293,7 +288,7 @@ def twenty_five_gaussians(n, seed=None):
 
 def swiss_roll(n, seed=None):
     """A 2-D Swiss roll: noise 0.25 on the 3-D roll, its (x, z) plane, divided by 7.5."""
-    _check_n(n)
+    check_number(n, "n", 1, integer=True)
     rng = np.random.default_rng(seed)
     t = 1.5 * np.pi * (1 + 2 * rng.random(n))
     roll = np.stack([t * np.cos(t), 21 * rng.random(n), t * np.sin(t)], axis=1)

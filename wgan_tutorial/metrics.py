@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 from scipy import linalg
 
-from wgan_tutorial.config import assets_dir, cache_dir, import_tensorflow
+from wgan_tutorial.config import assets_dir, cache_dir, check_number, import_tensorflow
 from wgan_tutorial.data import load_mnist
 
 FEATURE_DIM = 128
@@ -349,19 +349,12 @@ def _inference_function(model):
                        input_signature=[tf.TensorSpec((None, 28, 28, 1), tf.float32)])
 
 
-def _check_int(name, value, minimum):
-    """`value` as an int, or a ValueError naming `name` and the allowed range."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
 def _features_and_logits(images, batch_size=DEFAULT_BATCH_SIZE, value_range=None, progress=None,
                          model=None, name="images"):
     """Features (N, 128) float32 and logits (N, 10) float32, batch by batch (flat memory)."""
     from tqdm.auto import tqdm
 
-    _check_int("batch_size", batch_size, 1)
+    check_number(batch_size, "batch_size", 1, integer=True)
     images, value_range = image_value_range(images, value_range, name)
     forward = _inference_function(model if model is not None else feature_extractor())
     count = images.shape[0]
@@ -490,7 +483,7 @@ def inception_score(images, batch_size=DEFAULT_BATCH_SIZE, value_range=None, pro
 def _check_sample_count(name, n, available=None):
     if n is None:
         return None
-    n = _check_int(name, n, 2)
+    n = check_number(n, name, 2, integer=True)
     if available is not None and n > available:
         raise ValueError(f"{name} must be <= {available} (the images available), got {n}")
     return int(n)
@@ -725,8 +718,8 @@ def real_vs_real_fid(sizes, repeats=3, seed=0, path=None, pool=20_000, batch_siz
             or sizes.min() < 2 or np.any(np.diff(sizes) <= 0) or sizes.max() > len(test_images):
         raise ValueError(f"sizes must be at least two increasing integers in [2, {len(test_images)}] (a line is "
                          f"fitted through them), got {sizes.tolist()}")
-    repeats = _check_int("repeats", repeats, 1)
-    pool = _check_int("pool", pool, int(sizes.max()))  # at least the largest size
+    repeats = check_number(repeats, "repeats", 1, integer=True)
+    pool = check_number(pool, "pool", int(sizes.max()), integer=True)  # at least the largest size
     rng = np.random.default_rng(seed)
     train_rows = features(train_images[rng.permutation(len(train_images))[:pool]], batch_size=batch_size)
     test_rows = features(test_images, batch_size=batch_size)
@@ -769,8 +762,8 @@ def fid_tracker(every, n=2000, split="test", seed=0, path=None, batch_size=DEFAU
     import_tensorflow()
     import keras
 
-    every = _check_int("every", every, 1)
-    n = _check_int("n", n, 2)
+    every = check_number(every, "every", 1, integer=True)
+    n = check_number(n, "n", 2, integer=True)
 
     class FIDTracker(keras.callbacks.Callback):
         def __init__(self):
@@ -833,7 +826,7 @@ def w_estimate_vs_fid(steps, w_estimates, fid_steps, fid_values, window=50):
     if fid_steps.shape != fid_values.shape or fid_steps.ndim != 1:
         raise ValueError(f"fid_steps and fid_values must be 1-D of equal length, got {fid_steps.shape} and "
                          f"{fid_values.shape}")
-    window = _check_int("window", window, 1)
+    window = check_number(window, "window", 1, integer=True)
     kept_steps, kept_fid, kept_w = [], [], []
     for step, value in zip(fid_steps, fid_values):
         inside = (steps > step - window) & (steps <= step) & np.isfinite(w_estimates)
@@ -910,11 +903,12 @@ def train_classifier(path=None, epochs=8, batch_size=128, learning_rate=1e-3, se
     tf = import_tensorflow()
     import keras
 
-    epochs, batch_size = _check_int("epochs", epochs, 1), _check_int("batch_size", batch_size, 1)
+    epochs = check_number(epochs, "epochs", 1, integer=True)
+    batch_size = check_number(batch_size, "batch_size", 1, integer=True)
     if not (isinstance(learning_rate, (int, float)) and np.isfinite(learning_rate) and learning_rate > 0):
         raise ValueError(f"learning_rate must be a finite number > 0, got {learning_rate!r}")
     if limit is not None:
-        limit = _check_int("limit", limit, 1)
+        limit = check_number(limit, "limit", 1, integer=True)
     seed_everything(seed)
     started = time.perf_counter()
     train_images, train_labels = load_mnist("train", path)

@@ -30,7 +30,7 @@ Taught in notebooks/02_wgan_weight_clipping.ipynb and notebooks/03_wgan_gp_mnist
 """
 import numpy as np
 
-from wgan_tutorial.config import import_tensorflow, pick
+from wgan_tutorial.config import check_number, import_tensorflow, pick
 
 tf = import_tensorflow()
 import keras  # noqa: E402
@@ -44,12 +44,6 @@ IMAGE_SHAPE = (28, 28, 1)
 def default_width():
     """The default MNIST width: 16 (8 in fast mode); see the module docstring for why."""
     return pick(DEFAULT_WIDTH_FULL, DEFAULT_WIDTH_FAST)
-
-
-def _check_int(value, name, minimum):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def mnist_generator(noise_dim=DEFAULT_NOISE_DIM, width=None, name="generator"):
@@ -71,8 +65,8 @@ def mnist_generator(noise_dim=DEFAULT_NOISE_DIM, width=None, name="generator"):
 
     Taught in notebooks/02_wgan_weight_clipping.ipynb.
     """
-    noise_dim = _check_int(noise_dim, "noise_dim", 1)
-    width = _check_int(default_width() if width is None else width, "width", 1)
+    noise_dim = check_number(noise_dim, "noise_dim", 1, integer=True)
+    width = check_number(default_width() if width is None else width, "width", 1, integer=True)
     z = keras.Input((noise_dim,), name="z")
     x = keras.layers.Dense(7 * 7 * 2 * width, activation="relu")(z)
     x = keras.layers.Reshape((7, 7, 2 * width))(x)
@@ -102,7 +96,7 @@ def mnist_critic(width=None, name="critic"):
 
     Taught in notebooks/02_wgan_weight_clipping.ipynb.
     """
-    width = _check_int(default_width() if width is None else width, "width", 1)
+    width = check_number(default_width() if width is None else width, "width", 1, integer=True)
     x_in = keras.Input(IMAGE_SHAPE, name="image")
     x = x_in
     for channels in (width, 2 * width, 4 * width):
@@ -113,9 +107,9 @@ def mnist_critic(width=None, name="critic"):
 
 
 def _mlp(input_dim, output_dim, hidden, depth, name):
-    input_dim = _check_int(input_dim, "input_dim", 1)
-    hidden = _check_int(hidden, "hidden", 1)
-    depth = _check_int(depth, "depth", 1)
+    input_dim = check_number(input_dim, "input_dim", 1, integer=True)
+    hidden = check_number(hidden, "hidden", 1, integer=True)
+    depth = check_number(depth, "depth", 1, integer=True)
     x_in = keras.Input((input_dim,))
     x = x_in
     for _ in range(depth):
@@ -141,7 +135,7 @@ def toy_generator(noise_dim=2, hidden=512, depth=3, output_dim=2, name="generato
 
     Taught in notebooks/05_interactive_lambda_and_n_critic.ipynb.
     """
-    _check_int(output_dim, "output_dim", 1)
+    check_number(output_dim, "output_dim", 1, integer=True)
     return _mlp(noise_dim, output_dim, hidden, depth, name)
 
 
@@ -181,9 +175,9 @@ def sample(generator, n, seed=0, batch_size=500):
     Raises:
         ValueError: n, seed or batch_size out of range.
     """
-    n = _check_int(n, "n", 1)
-    seed = _check_int(seed, "seed", 0)
-    batch_size = _check_int(batch_size, "batch_size", 1)
+    n = check_number(n, "n", 1, integer=True)
+    seed = check_number(seed, "seed", 0, integer=True)
+    batch_size = check_number(batch_size, "batch_size", 1, integer=True)
     noise_dim = generator.input_shape[-1]
     rng = np.random.default_rng(seed)
     out = None

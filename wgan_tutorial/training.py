@@ -23,23 +23,12 @@ from pathlib import Path
 import numpy as np
 
 from wgan_tutorial import data, losses
-from wgan_tutorial.config import import_tensorflow
+from wgan_tutorial.config import check_number, import_tensorflow
 
 tf = import_tensorflow()
 import keras  # noqa: E402
 
 LOSSES = ("clip", "gp")
-
-
-def _check_number(value, name, minimum, inclusive, integer=False):
-    kind = "an integer" if integer else "a number"
-    bad_type = isinstance(value, bool) or not isinstance(
-        value, (int, np.integer) if integer else (int, float, np.integer, np.floating))
-    bound = ">=" if inclusive else ">"
-    if bad_type or not math.isfinite(value) or (value < minimum if inclusive
-                                                 else value <= minimum):
-        raise ValueError(f"{name} must be {kind} {bound} {minimum}, got {value!r}")
-    return int(value) if integer else float(value)
 
 
 def default_optimizers(loss, learning_rate=None, beta_1=0.5):
@@ -66,8 +55,8 @@ def default_optimizers(loss, learning_rate=None, beta_1=0.5):
     if loss not in LOSSES:
         raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
     if learning_rate is not None:
-        learning_rate = _check_number(learning_rate, "learning_rate", 0, inclusive=False)
-    beta_1 = _check_number(beta_1, "beta_1", 0, inclusive=True)
+        learning_rate = check_number(learning_rate, "learning_rate", 0, inclusive=False)
+    beta_1 = check_number(beta_1, "beta_1", 0, inclusive=True)
     if beta_1 >= 1:
         raise ValueError(f"beta_1 must be a number in [0, 1), got {beta_1!r}")
     if loss == "clip":
@@ -119,18 +108,18 @@ class WGAN(keras.Model):
         if loss not in LOSSES:
             raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
         self.loss_type = loss
-        self.n_critic = _check_number(n_critic, "n_critic", 1, inclusive=True, integer=True)
-        self.clip_value = _check_number(clip_value, "clip_value", 0, inclusive=False)
-        self.gp_weight = _check_number(gp_weight, "gp_weight", 0, inclusive=True)
+        self.n_critic = check_number(n_critic, "n_critic", 1, inclusive=True, integer=True)
+        self.clip_value = check_number(clip_value, "clip_value", 0, inclusive=False)
+        self.gp_weight = check_number(gp_weight, "gp_weight", 0, inclusive=True)
         input_dim = generator.input_shape[-1]
         if noise_dim is None:
             noise_dim = input_dim
-        self.noise_dim = _check_number(noise_dim, "noise_dim", 1, inclusive=True, integer=True)
+        self.noise_dim = check_number(noise_dim, "noise_dim", 1, inclusive=True, integer=True)
         if self.noise_dim != input_dim:
             raise ValueError(f"noise_dim must equal the generator's input size {input_dim}, "
                              f"got {noise_dim}")
         self.one_sided = bool(one_sided)
-        self.seed = _check_number(seed, "seed", 0, inclusive=True, integer=True)
+        self.seed = check_number(seed, "seed", 0, inclusive=True, integer=True)
         self.generator = generator
         self.critic = critic
         self.seed_generator = keras.random.SeedGenerator(self.seed, name="noise_rng")
@@ -722,17 +711,17 @@ def train(loss=None, dataset=None, steps=None, epochs=None, max_seconds=None, sa
         config.update(requested)
     if steps is not None and epochs is not None:
         raise ValueError("give steps or epochs, not both")
-    checkpoint_every = _check_number(pick(200, 10) if checkpoint_every is None
+    checkpoint_every = check_number(pick(200, 10) if checkpoint_every is None
                                      else checkpoint_every, "checkpoint_every", 1,
                                      inclusive=True, integer=True)
-    sample_every = _check_number(pick(200, 10) if sample_every is None else sample_every,
+    sample_every = check_number(pick(200, 10) if sample_every is None else sample_every,
                                  "sample_every", 1, inclusive=True, integer=True)
-    keep_checkpoints = _check_number(keep_checkpoints, "keep_checkpoints", 1, inclusive=True,
+    keep_checkpoints = check_number(keep_checkpoints, "keep_checkpoints", 1, inclusive=True,
                                      integer=True)
     if max_seconds is not None:
-        max_seconds = _check_number(max_seconds, "max_seconds", 0, inclusive=False)
-    _check_number(config["batch_size"], "batch_size", 1, inclusive=True, integer=True)
-    _check_number(config["seed"], "seed", 0, inclusive=True, integer=True)
+        max_seconds = check_number(max_seconds, "max_seconds", 0, inclusive=False)
+    check_number(config["batch_size"], "batch_size", 1, inclusive=True, integer=True)
+    check_number(config["seed"], "seed", 0, inclusive=True, integer=True)
 
     seed_everything(config["seed"])
     wgan = wgan_from_config(config)  # validates every hyper-parameter
@@ -740,9 +729,9 @@ def train(loss=None, dataset=None, steps=None, epochs=None, max_seconds=None, sa
     if steps is None and epochs is None:
         steps = UNLIMITED_STEPS if until_time_out else pick(1000, 10)
     if steps is not None:
-        steps = _check_number(steps, "steps", 1, inclusive=True, integer=True)
+        steps = check_number(steps, "steps", 1, inclusive=True, integer=True)
     else:
-        _check_number(epochs, "epochs", 0, inclusive=False)
+        check_number(epochs, "epochs", 0, inclusive=False)
 
     start_step, seconds_offset, manager = 0, 0.0, None
     if save_dir is not None:

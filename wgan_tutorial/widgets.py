@@ -27,7 +27,7 @@ from typing import NamedTuple
 import numpy as np
 
 from wgan_tutorial import data, losses, models, plotting, training
-from wgan_tutorial.config import assets_dir, import_tensorflow, pick, versions
+from wgan_tutorial.config import assets_dir, check_number, import_tensorflow, pick, versions
 
 tf = import_tensorflow()
 import keras  # noqa: E402
@@ -109,21 +109,20 @@ def toy_setting(dataset="8gaussians", loss="gp", gp_weight=10.0, n_critic=5, cli
         raise ValueError(f"dataset must be one of {data.TOY_DATASETS}, got {dataset!r}")
     if loss not in training.LOSSES:
         raise ValueError(f"loss must be one of {training.LOSSES}, got {loss!r}")
-    check = training._check_number
-    gp_weight = check(gp_weight, "gp_weight", 0, inclusive=True) if loss == "gp" else None
-    clip_value = check(clip_value, "clip_value", 0, inclusive=False) if loss == "clip" else None
+    gp_weight = check_number(gp_weight, "gp_weight", 0, inclusive=True) if loss == "gp" else None
+    clip_value = check_number(clip_value, "clip_value", 0, inclusive=False) if loss == "clip" else None
     if learning_rate is None:
         learning_rate = TOY_LEARNING_RATE
     return ToySetting(
         dataset=dataset, loss=loss, gp_weight=gp_weight, clip_value=clip_value,
-        n_critic=check(n_critic, "n_critic", 1, inclusive=True, integer=True),
-        steps=check(toy_default_steps() if steps is None else steps, "steps", 1,
+        n_critic=check_number(n_critic, "n_critic", 1, inclusive=True, integer=True),
+        steps=check_number(toy_default_steps() if steps is None else steps, "steps", 1,
                     inclusive=True, integer=True),
-        seed=check(seed, "seed", 0, inclusive=True, integer=True),
-        hidden=check(hidden, "hidden", 1, inclusive=True, integer=True),
-        depth=check(depth, "depth", 1, inclusive=True, integer=True),
-        batch_size=check(batch_size, "batch_size", 1, inclusive=True, integer=True),
-        learning_rate=check(learning_rate, "learning_rate", 0, inclusive=False))
+        seed=check_number(seed, "seed", 0, inclusive=True, integer=True),
+        hidden=check_number(hidden, "hidden", 1, inclusive=True, integer=True),
+        depth=check_number(depth, "depth", 1, inclusive=True, integer=True),
+        batch_size=check_number(batch_size, "batch_size", 1, inclusive=True, integer=True),
+        learning_rate=check_number(learning_rate, "learning_rate", 0, inclusive=False))
 
 
 @dataclass(frozen=True)
@@ -200,8 +199,8 @@ def critic_contour(critic, limit=TOY_LIMIT, resolution=101):
 
     Taught in notebooks/05_interactive_lambda_and_n_critic.ipynb.
     """
-    limit = training._check_number(limit, "limit", 0, inclusive=False)
-    resolution = training._check_number(resolution, "resolution", 2, inclusive=True,
+    limit = check_number(limit, "limit", 0, inclusive=False)
+    resolution = check_number(resolution, "resolution", 2, inclusive=True,
                                         integer=True)
     axis = np.linspace(-limit, limit, resolution, dtype=np.float32)
     x1, x2 = np.meshgrid(axis, axis)
@@ -571,25 +570,24 @@ def run_sweep(out, gp_weights=SWEEP_GP_WEIGHTS, n_critics=SWEEP_N_CRITICS, steps
 
     Taught in notebooks/05_interactive_lambda_and_n_critic.ipynb.
     """
-    check = training._check_number
-    gp_weights = [check(v, "gp_weights", 0, inclusive=True) for v in gp_weights]
-    n_critics = [check(k, "n_critics", 1, inclusive=True, integer=True) for k in n_critics]
+    gp_weights = [check_number(v, "gp_weights", 0, inclusive=True) for v in gp_weights]
+    n_critics = [check_number(k, "n_critics", 1, inclusive=True, integer=True) for k in n_critics]
     for name, values in (("gp_weights", gp_weights), ("n_critics", n_critics)):
         if not values or len(set(values)) != len(values):
             raise ValueError(f"{name} must be a non-empty list without repeats, got {values}")
-    steps = check(pick(500, 3) if steps is None else steps, "steps", 1, inclusive=True,
+    steps = check_number(pick(500, 3) if steps is None else steps, "steps", 1, inclusive=True,
                   integer=True)
     if max_seconds is not None:
-        max_seconds = check(max_seconds, "max_seconds", 0, inclusive=False)
-    width = check(models.default_width() if width is None else width, "width", 1,
+        max_seconds = check_number(max_seconds, "max_seconds", 0, inclusive=False)
+    width = check_number(models.default_width() if width is None else width, "width", 1,
                   inclusive=True, integer=True)
-    batch_size = check(batch_size, "batch_size", 1, inclusive=True, integer=True)
+    batch_size = check_number(batch_size, "batch_size", 1, inclusive=True, integer=True)
     defaults = training.default_config("gp", "mnist")
-    learning_rate = check(defaults["learning_rate"] if learning_rate is None else learning_rate,
+    learning_rate = check_number(defaults["learning_rate"] if learning_rate is None else learning_rate,
                           "learning_rate", 0, inclusive=False)
-    seed = check(seed, "seed", 0, inclusive=True, integer=True)
-    fid_points = check(fid_points, "fid_points", 0, inclusive=True, integer=True)
-    fid_samples = check(pick(1000, 100) if fid_samples is None else fid_samples, "fid_samples",
+    seed = check_number(seed, "seed", 0, inclusive=True, integer=True)
+    fid_points = check_number(fid_points, "fid_points", 0, inclusive=True, integer=True)
+    fid_samples = check_number(pick(1000, 100) if fid_samples is None else fid_samples, "fid_samples",
                         2, inclusive=True, integer=True)
     out = Path(out)
     if out.exists() and not out.is_dir():
