@@ -1,0 +1,75 @@
+"""The shipped WGAN-GP model `pretrained:wgan-gp-mnist`: it loads offline, samples digits of
+every class, and records how it was trained (notebooks/03_wgan_gp_mnist.ipynb uses it)."""
+import json
+import re
+
+import numpy as np
+import pytest
+
+from wgan_tutorial import cli, metrics, models, pretrained, training
+
+NAME = "wgan-gp-mnist"
+SOURCE = f"pretrained:{NAME}"
+
+
+@pytest.fixture(scope="module")
+def generator():
+    return pretrained.load_generator(SOURCE)
+
+
+def test_pretrained_model_is_listed_and_holds_a_trimmed_run_folder():
+    folder = pretrained.pretrained_dir() / NAME
+    assert NAME in pretrained.list_pretrained()
+    names = {path.name for path in folder.iterdir()}
+    assert {"config.json", "metrics.csv", "generator.keras", "training_curves.png",
+            "command.txt", "checkpoints"} <= names
+    # only the latest checkpoint is shipped: one index file, listed in the checkpoint file
+    indexes = list((folder / "checkpoints").glob("ckpt-*.index"))
+    assert len(indexes) == 1
+    listed = (folder / "checkpoints" / "checkpoint").read_text()
+    assert indexes[0].name.removesuffix(".index") in listed
+
+
+def test_pretrained_model_was_trained_with_the_papers_algorithm():
+    config = json.loads((pretrained.pretrained_dir() / NAME / "config.json").read_text())
+    # Gulrajani et al. 2017, Algorithm 1: lambda = 10, n_critic = 5, Adam beta_2 = 0.9
+    # (beta_1 = 0.5 as in the official gan_mnist.py), two-sided penalty
+    assert (config["loss"], config["dataset"]) == ("gp", "mnist")
+    assert (config["gp_weight"], config["n_critic"], config["beta_1"]) == (10.0, 5, 0.5)
+    assert config["one_sided"] is False
+
+
+def test_command_file_records_the_train_command_and_the_measured_scores():
+    text = (pretrained.pretrained_dir() / NAME / "command.txt").read_text()
+    assert re.search(r"^\$ wgan-tutorial train --loss gp --dataset mnist .*--save-dir", text, re.M)
+    assert re.search(r"FID[^\n]*\d", text) and "coverage" in text
+
+
+def test_full_wgan_loads_with_its_critic_at_the_recorded_last_step():
+    wgan = pretrained.load_wgan(SOURCE)
+    history = training.read_metrics(pretrained.pretrained_dir() / NAME / "metrics.csv")
+    assert wgan.step == int(history["step"][-1])
+    scores = wgan.critic(np.zeros((2, 28, 28, 1), np.float32))
+    assert scores.shape == (2, 1)
+
+
+def test_samples_are_28x28_images_in_the_tanh_range(generator):
+    images = models.sample(generator, 16, seed=0)
+    assert images.shape == (16, 28, 28, 1) and images.dtype == np.float32
+    assert images.min() >= -1.0 and images.max() <= 1.0
+
+
+def test_sample_command_writes_uint8_digits(tmp_path, capsys):
+    out = tmp_path / "x.npy"
+    status = cli.main(["sample", "--model", SOURCE, "--n", "100", "--seed", "0", "--out", str(out)])
+    assert status == 0
+    images = np.load(out, allow_pickle=False)
+    assert images.shape == (100, 28, 28) and images.dtype == np.uint8
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_every_digit_class_gets_between_6_and_14_percent_of_2000_samples(generator):
+    # a healthy generator gives about 10 % per class; mode collapse leaves classes near 0
+    coverage = metrics.class_coverage(models.sample(generator, 2000, seed=0), value_range="[-1,1]")
+    assert coverage.shape == (10,)
+    assert np.all(coverage >= 0.06) and np.all(coverage <= 0.14), np.round(coverage, 3)
