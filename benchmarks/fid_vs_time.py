@@ -36,7 +36,7 @@ import numpy as np
 
 ARCHIVE = "checkpoint_archive"
 CHECKPOINT_NAME = re.compile(r"^(ckpt-(\d+))\.index$")
-TRAIN_OPTIONS = ("width", "batch_size", "learning_rate", "seed")
+TRAIN_OPTIONS = ("width", "batch_size", "learning_rate", "ema", "seed")
 
 
 def _listed_checkpoints(directory):
@@ -100,8 +100,12 @@ def checkpoints_of(save_dir):
     return sorted(found.items())
 
 
-def score(save_dir, n, report_at):
-    """Print one line per checkpoint of `save_dir`, then the points nearest `report_at`."""
+def score(save_dir, n, report_at, raw=False):
+    """Print one line per checkpoint of `save_dir`, then the points nearest `report_at`.
+
+    Scores the generator samples are drawn from (`WGAN.sampler`: the moving average of the
+    generator's weights when the run keeps one), or the trained generator itself if `raw`.
+    """
     from wgan_tutorial import metrics, models, training
     from wgan_tutorial.config import import_tensorflow
 
@@ -111,10 +115,14 @@ def score(save_dir, n, report_at):
         raise SystemExit(f"{save_dir} holds no config.json (not a run folder)")
     history = training.read_metrics(save_dir / training.METRICS_FILE)
     seconds_at = dict(zip(history["step"].tolist(), history["seconds"].tolist()))
-    generator = training.wgan_from_config(config).generator
+    wgan = training.wgan_from_config(config)
+    parts = {"generator": wgan.generator}
+    if wgan.ema_generator is not None:
+        parts["ema_generator"] = wgan.ema_generator
+    generator = wgan.generator if raw else wgan.sampler
     points = []
     for step, prefix in checkpoints_of(save_dir):
-        tf.train.Checkpoint(generator=generator).restore(prefix).expect_partial()
+        tf.train.Checkpoint(**parts).restore(prefix).expect_partial()
         report = metrics.sample_report(models.sample(generator, n, seed=0), "test",
                                        value_range="[-1,1]", progress=False)
         seconds = seconds_at.get(step, float("nan"))
@@ -146,7 +154,11 @@ def main():
     parser.add_argument("--width", type=int, help="--train: model width (default: train's)")
     parser.add_argument("--batch-size", type=int, help="--train: batch (default: train's)")
     parser.add_argument("--learning-rate", type=float, help="--train: Adam's rate")
+    parser.add_argument("--ema", type=float,
+                        help="--train: decay of the generator's moving average (default: train's)")
     parser.add_argument("--seed", type=int, help="--train: seed (default 0)")
+    parser.add_argument("--raw", action="store_true",
+                        help="score the trained generator, not its moving average")
     parser.add_argument("--n", type=int, default=10_000,
                         help="generated digits per FID (default 10,000)")
     parser.add_argument("--report-at", type=float, nargs="*", default=[300.0, 900.0],
@@ -157,7 +169,7 @@ def main():
         print("$ " + " ".join(command), flush=True)
     os.nice(15)  # scoring is not timed: leave the CPU to others
     np.set_printoptions(precision=3)
-    score(args.train or args.run, args.n, args.report_at)
+    score(args.train or args.run, args.n, args.report_at, args.raw)
 
 
 if __name__ == "__main__":

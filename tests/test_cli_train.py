@@ -90,6 +90,8 @@ def test_sample_to_a_folder_writes_one_png_per_image_and_a_grid(trained, tmp_pat
     (["train", "--batch-size", "0"], "--batch-size/--batch_size: must be an integer >= 1"),
     (["train", "--steps", "5", "--epochs", "1"], "not allowed with argument"),
     (["train", "--beta-1", "1.5", "--steps", "1"], "beta_1 must be a number in [0, 1)"),
+    (["train", "--ema", "1", "--steps", "1"], "ema must be a number in [0, 1)"),
+    (["train", "--ema", "-0.5"], "--ema: must be a finite number >= 0.0, got -0.5"),
     (["sample", "--model", "/no/such/run", "--out", "x.npy"], "model '/no/such/run' not found"),
     (["sample", "--model", "pretrained:no_such_model", "--out", "x.npy"],
      "no shipped model named 'no_such_model'"),

@@ -365,7 +365,7 @@ def test_fid_tracker_scores_fixed_latent_vectors_at_start_every_k_steps_and_end(
         step = 0
 
     wgan = FakeWGAN()
-    wgan.generator = generator
+    wgan.sampler = generator  # the generator samples come from (its weight average, if kept)
     tracker = metrics.fid_tracker(every=2, n=300)
     tracker.set_model(wgan)
     tracker.on_train_begin()

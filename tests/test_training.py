@@ -217,3 +217,58 @@ def test_sampling_maps_tanh_range_to_uint8_and_ignores_batch_size():
     batched = models.sample(generator, 7, seed=3, batch_size=2)
     np.testing.assert_allclose(one_go, batched, atol=1e-6)
     assert one_go.shape == (7, 28, 28, 1) and np.abs(one_go).max() <= 1.0
+
+
+class _RecordGeneratorWeights(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.after_step = []
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.after_step.append([w.copy() for w in self.model.generator.get_weights()])
+
+
+def test_weight_average_follows_the_warmed_up_recurrence():
+    # The oracle, written out: a_0 = the initial weights; after generator step t (1, 2, ...)
+    # a_t = d_t a_{t-1} + (1 - d_t) w_t with d_t = min(ema, (1 + t) / (10 + t)) and w_t the
+    # generator's weights after that step (recorded by a callback).
+    wgan = training.WGAN(models.toy_generator(2, 8, 1), models.toy_critic(2, 8, 1), loss="gp",
+                         n_critic=1, ema=0.5, seed=3)
+    wgan.compile()
+    average = [w.copy() for w in wgan.generator.get_weights()]
+    recorder = _RecordGeneratorWeights()
+    points = np.random.default_rng(0).normal(size=(6 * 16, 2)).astype(np.float32)
+    wgan.fit(points, batch_size=16, epochs=1, shuffle=False, verbose=0, callbacks=[recorder])
+    assert len(recorder.after_step) == 6
+    for t, weights in enumerate(recorder.after_step, start=1):
+        decay = min(0.5, (1 + t) / (10 + t))
+        average = [decay * a + (1 - decay) * w for a, w in zip(average, weights)]
+    for expected, got in zip(average, wgan.ema_generator.get_weights()):
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+    assert wgan.sampler is wgan.ema_generator
+    assert not np.allclose(average[0], recorder.after_step[-1][0])  # it is an average
+
+
+def test_no_weight_average_samples_from_the_trained_generator():
+    wgan = training.WGAN(models.toy_generator(2, 8, 1), models.toy_critic(2, 8, 1), ema=0.0)
+    assert wgan.ema_generator is None and wgan.sampler is wgan.generator
+
+
+@pytest.mark.parametrize("ema", [-0.1, 1.0, 1.5])
+def test_weight_average_decay_outside_0_1_is_rejected(ema):
+    with pytest.raises(ValueError, match=r"ema must be"):
+        training.WGAN(models.toy_generator(2, 8, 1), models.toy_critic(2, 8, 1), ema=ema)
+
+
+def test_averaged_generator_is_checkpointed_and_is_what_a_run_folder_samples(tmp_path):
+    wgan, _ = training.train(loss="gp", steps=3, save_dir=tmp_path, ema=0.9, **TOY)
+    expected = wgan.ema_generator.get_weights()
+    for other, got in zip(wgan.generator.get_weights(), expected):
+        assert got.shape == other.shape
+    loaded = pretrained.load_generator(tmp_path)
+    for want, got in zip(expected, loaded.get_weights()):
+        np.testing.assert_array_equal(got, want)
+    saved = keras.models.load_model(tmp_path / training.GENERATOR_FILE, compile=False)
+    for want, got in zip(expected, saved.get_weights()):
+        np.testing.assert_array_equal(got, want)
+    assert json.loads((tmp_path / training.CONFIG_FILE).read_text())["ema"] == 0.9

@@ -206,6 +206,10 @@ def _add_train(parser):
                         help="clipping constant c (clip; default 0.01)")
     parser.add_argument("--gp-weight", dest="gp_weight", type=float_above(0.0, inclusive=True),
                         help="penalty weight lambda (gp; default 10)")
+    parser.add_argument("--ema", type=float_above(0.0, inclusive=True),
+                        help="decay of the moving average of the generator's weights that "
+                        "samples are drawn from, in [0, 1); 0 = none (default: gp on MNIST "
+                        "0.999, else 0)")
     parser.add_argument("--n-critic", "--n_update_dis", dest="n_critic", type=int_at_least(1),
                         help="critic updates per generator update (default 5)")
     parser.add_argument("--noise-dim", "--noise_dim", dest="noise_dim", type=int_at_least(1),
@@ -242,7 +246,7 @@ def _run_train(args):
 
     options = {name: getattr(args, name) for name in (
         "dataset", "loss", "learning_rate", "beta_1", "clip_value", "gp_weight", "n_critic",
-        "noise_dim", "width", "batch_size", "steps", "epochs", "max_seconds", "save_dir",
+        "noise_dim", "width", "batch_size", "ema", "steps", "epochs", "max_seconds", "save_dir",
         "samples_dir", "seed", "data_path", "checkpoint_every", "sample_every", "progress")}
     try:
         wgan, history = training.train(**options)

@@ -776,7 +776,7 @@ def fid_tracker(every, n=2000, split="test", seed=0, path=None, batch_size=DEFAU
             step = int(self.model.step)
             if self.steps and self.steps[-1] == step:
                 return
-            images = sample(self.model.generator, n, seed=seed)
+            images = sample(self.model.sampler, n, seed=seed)
             self.fids.append(fid_to_real(images, split, None, path, "[-1,1]", batch_size, progress=False))
             self.steps.append(step)
 

@@ -95,7 +95,8 @@ def load_generator(source):
     """The generator of a run folder, a `.keras` file or a shipped model (`pretrained:NAME`).
 
     A run folder's latest checkpoint is used when it has one (it is at least as recent as
-    its generator.keras), else its generator.keras.
+    its generator.keras), else its generator.keras. A run that keeps a moving average of
+    the generator's weights gives that average (`WGAN.sampler`).
 
     Args:
         source: str or Path.
@@ -110,7 +111,7 @@ def load_generator(source):
     if path.is_dir():
         has_checkpoint = (path / training.CHECKPOINT_DIR / "checkpoint").is_file()
         if has_checkpoint and (path / training.CONFIG_FILE).is_file():
-            return load_wgan(path).generator
+            return load_wgan(path).sampler
         if not (path / training.GENERATOR_FILE).is_file():
             raise ValueError(f"model {str(source)!r} not found: {path} holds neither "
                              f"checkpoints nor {training.GENERATOR_FILE}")

@@ -485,7 +485,7 @@ class _FidProbe(keras.callbacks.Callback):
         step = self.model.step
         if self.steps and self.steps[-1] == step:
             return
-        images = models.sample(self.model.generator, self.n, seed=self.seed)
+        images = models.sample(self.model.sampler, self.n, seed=self.seed)
         try:
             value = metrics.fid_to_real(images, split="test", path=self.data_path,
                                         value_range="[-1,1]")
@@ -630,7 +630,7 @@ def run_sweep(out, gp_weights=SWEEP_GP_WEIGHTS, n_critics=SWEEP_N_CRITICS, steps
         try:
             wgan, _ = training.train(loss="gp", dataset="mnist", steps=steps, n_critic=n_critic,
                                      gp_weight=gp_weight, width=width, batch_size=batch_size,
-                                     learning_rate=learning_rate, seed=seed,
+                                     learning_rate=learning_rate, seed=seed, ema=0.0,
                                      max_seconds=max_seconds, data_path=data_path,
                                      progress=progress, callbacks=run_callbacks)
         except training.NonFiniteLossError as error:
@@ -640,7 +640,7 @@ def run_sweep(out, gp_weights=SWEEP_GP_WEIGHTS, n_critics=SWEEP_N_CRITICS, steps
         history = training._columns(logger.rows)
         samples = samples_file_name(gp_weight, n_critic)
         if wgan is not None:
-            grid = models.sample(wgan.generator, SWEEP_GRID_SIZE, seed=seed + 2)
+            grid = models.sample(wgan.sampler, SWEEP_GRID_SIZE, seed=seed + 2)
         else:  # a diverged generator draws NaN: an empty (white) grid
             grid = np.full((SWEEP_GRID_SIZE, 28, 28), -1.0, dtype=np.float32)
         _save_grey_grid(grid, out / samples)
