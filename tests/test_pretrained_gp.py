@@ -37,6 +37,8 @@ def test_pretrained_model_was_trained_with_the_papers_algorithm():
     assert (config["loss"], config["dataset"]) == ("gp", "mnist")
     assert (config["gp_weight"], config["n_critic"], config["beta_1"]) == (10.0, 5, 0.5)
     assert config["one_sided"] is False
+    # samples come from the moving average of the generator's weights (training.WGAN, ema)
+    assert 0.0 < config["ema"] < 1.0
 
 
 def test_command_file_records_the_train_command_and_the_measured_scores():
