@@ -1,0 +1,70 @@
+"""The shipped weight-clipping WGAN (pretrained:wgan-clip-mnist) of notebook 02."""
+import socket
+
+import numpy as np
+import pytest
+
+from wgan_tutorial import models, pretrained, training
+
+NAME = "wgan-clip-mnist"
+FOLDER = pretrained.pretrained_dir() / NAME
+
+
+@pytest.fixture
+def offline(monkeypatch):
+    """Any attempt to open a network connection fails the test."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("the pretrained model must load without a network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+@pytest.fixture(scope="module")
+def clip_wgan():
+    return pretrained.load_wgan(f"pretrained:{NAME}")
+
+
+def test_is_listed_and_holds_the_run_files_with_only_the_latest_checkpoint():
+    assert NAME in pretrained.list_pretrained()
+    for name in ("config.json", "metrics.csv", "generator.keras", "training_curves.png",
+                 "command.txt"):
+        assert (FOLDER / name).is_file(), name
+    checkpoints = FOLDER / "checkpoints"
+    indexes = sorted(p.name for p in checkpoints.glob("ckpt-*.index"))
+    assert len(indexes) == 1
+    state = (checkpoints / "checkpoint").read_text()
+    assert state.count("all_model_checkpoint_paths") == 1
+
+
+def test_was_trained_with_the_papers_clipping_algorithm_at_the_recorded_rate():
+    # Arjovsky et al. 2017 (arXiv 1701.07875), Algorithm 1: RMSProp, c = 0.01, n_critic = 5,
+    # batch 64; the learning rate is 10 x the paper's 5e-5 (notebook 02, section 2, gives the
+    # measurements), and the command file must say so.
+    config = training.read_config(FOLDER)
+    assert config["loss"] == "clip" and config["dataset"] == "mnist"
+    assert (config["clip_value"], config["n_critic"], config["batch_size"]) == (0.01, 5, 64)
+    assert config["learning_rate"] == 5e-4 and config["ema"] == 0.0
+    command = (FOLDER / "command.txt").read_text()
+    assert "wgan-tutorial train --loss clip --dataset mnist --learning-rate 5e-4" in command
+
+
+def test_loads_offline_and_samples_digits_in_the_tanh_range(offline):
+    generator = pretrained.load_generator(f"pretrained:{NAME}")
+    images = models.sample(generator, 16, seed=0)
+    assert images.shape == (16, 28, 28, 1) and images.dtype == np.float32
+    assert np.all(images >= -1.0) and np.all(images <= 1.0)
+    assert images.std() > 0.1  # not a constant image
+
+
+def test_checkpoint_and_metrics_describe_the_same_run(clip_wgan):
+    history = training.read_metrics(FOLDER / "metrics.csv")
+    assert clip_wgan.step == int(history["step"][-1]) == len(history["step"])
+    assert np.all(np.isfinite(history["w_estimate"]))
+
+
+def test_critic_weights_all_lie_within_the_clipping_bounds(clip_wgan):
+    c = np.float32(training.read_config(FOLDER)["clip_value"])
+    assert clip_wgan.loss_type == "clip"
+    for variable in clip_wgan.critic.trainable_variables:
+        assert np.all(np.abs(variable.numpy()) <= c), variable.path
