@@ -107,22 +107,18 @@ def score(save_dir, n, report_at, raw=False):
     generator's weights when the run keeps one), or the trained generator itself if `raw`.
     """
     from wgan_tutorial import metrics, models, training
-    from wgan_tutorial.config import import_tensorflow
 
-    tf = import_tensorflow()
     config = training.read_config(save_dir)
     if config is None:
         raise SystemExit(f"{save_dir} holds no config.json (not a run folder)")
     history = training.read_metrics(save_dir / training.METRICS_FILE)
     seconds_at = dict(zip(history["step"].tolist(), history["seconds"].tolist()))
     wgan = training.wgan_from_config(config)
-    parts = {"generator": wgan.generator}
-    if wgan.ema_generator is not None:
-        parts["ema_generator"] = wgan.ema_generator
+    checkpoint, _ = training.make_checkpoint(wgan, save_dir / training.CHECKPOINT_DIR)
     generator = wgan.generator if raw else wgan.sampler
     points = []
     for step, prefix in checkpoints_of(save_dir):
-        tf.train.Checkpoint(**parts).restore(prefix).expect_partial()
+        checkpoint.restore(prefix).expect_partial()
         report = metrics.sample_report(models.sample(generator, n, seed=0), "test",
                                        value_range="[-1,1]", progress=False)
         seconds = seconds_at.get(step, float("nan"))

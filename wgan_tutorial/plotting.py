@@ -1032,6 +1032,13 @@ def plot_interpolation_weights(uniform, normal, bins=80):
     return fig
 
 
+def _labelled_arrays(norms):
+    """dict label -> values as flat float arrays; ValueError if there are none."""
+    if not norms:
+        raise ValueError("norms must hold at least one labelled array")
+    return {label: np.asarray(values, dtype=float).ravel() for label, values in norms.items()}
+
+
 def _norm_bins(arrays, count=50):
     values = np.concatenate([a[np.isfinite(a) & (a > 0)] for a in arrays] or [np.ones(1)])
     low = min(float(values.min()), 0.5) if values.size else 0.5
@@ -1059,9 +1066,7 @@ def plot_gradient_norm_histograms(norms, title=None, ax=None):
 
     Taught in notebooks/03_wgan_gp_mnist.ipynb.
     """
-    if not norms:
-        raise ValueError("norms must hold at least one labelled array")
-    arrays = {label: np.asarray(values, dtype=float).ravel() for label, values in norms.items()}
+    arrays = _labelled_arrays(norms)
     bins = _norm_bins(list(arrays.values()))
     if ax is None:
         fig, ax = plt.subplots(figsize=(7.5, 3.8))
@@ -1308,9 +1313,7 @@ def plot_layer_gradient_norms(norms):
 
     Taught in notebooks/02_wgan_weight_clipping.ipynb.
     """
-    if not norms:
-        raise ValueError("norms must hold at least one labelled array")
-    arrays = {label: np.asarray(values, dtype=float).ravel() for label, values in norms.items()}
+    arrays = _labelled_arrays(norms)
     positive = np.concatenate([a[a > 0] for a in arrays.values()] + [np.ones(1)])
     floor = 10.0 ** np.floor(np.log10(positive.min()) - 1)
     fig, ax = plt.subplots(figsize=(8, 4.2))
