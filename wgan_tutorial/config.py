@@ -58,6 +58,12 @@ def check_number(value, name, minimum, inclusive=True, integer=False):
     return int(value) if integer else float(value)
 
 
+def error_summary(error):
+    """The first line of an error message (at most 300 characters), for one-line reports."""
+    text = str(error).strip().splitlines()
+    return (text[0] if text else type(error).__name__)[:300]
+
+
 def pick(full, fast):
     """`fast` in fast mode, else `full`: one line for every size the course shrinks."""
     return fast if fast_mode() else full

@@ -7,11 +7,19 @@
   interpolates x_hat = eps x + (1 - eps) x~ with eps ~ U[0, 1], and the penalty
   lambda (||grad f(x_hat)||_2 - 1)^2 added to the critic's loss (Equation 3).
 
+- The loss registry `LOSSES` (name -> `Loss`): `clip`, `gp` and `lp` (the one-sided penalty
+  max(0, ||grad f|| - 1)^2 of Petzka et al. 2018, arXiv 1709.08894, Equation 8; Gulrajani
+  et al., Appendix C). Each entry carries its functions (`critic_penalty`,
+  `after_critic_update`) and its optimizer, so `training.WGAN.train_step` calls them and
+  never asks which loss it runs (as keras-io's `WGAN.compile(d_loss_fn=...)`).
+
 Norms are sqrt(sum g^2 + 1e-12): the epsilon inside the square root keeps the penalty and
 its gradient finite when a gradient is exactly zero.
 
 Taught in notebooks/02_wgan_weight_clipping.ipynb and notebooks/03_wgan_gp_mnist.ipynb.
 """
+import collections
+
 from wgan_tutorial.config import import_tensorflow
 
 tf = import_tensorflow()
@@ -172,3 +180,83 @@ def gradient_penalty(critic, real, fake, one_sided=False, eps=None, seed=None):
     if one_sided:
         excess = tf.maximum(excess, 0.0)
     return tf.reduce_mean(tf.square(excess)), norms
+
+
+# --- the loss registry -------------------------------------------------------------------------
+
+def no_penalty(model, real, fake):
+    """Weight clipping adds nothing to the critic's loss: (0, no logs)."""
+    return tf.constant(0.0), {}
+
+
+def _penalty(model, real, fake, one_sided):
+    penalty, norms = gradient_penalty(model.critic, real, fake, one_sided=one_sided,
+                                      seed=model.seed_generator)
+    return model.gp_weight * penalty, {"gp": penalty, "gp_grad_norm": tf.reduce_mean(norms)}
+
+
+def two_sided_penalty(model, real, fake):
+    """lambda mean((||grad f(x_hat)|| - 1)^2) and its logs (Gulrajani et al. 2017, Equation 3).
+
+    `model.one_sided` (an older spelling of the `lp` loss) makes it one-sided.
+
+    Args:
+        model: has `critic`, `gp_weight` (lambda), `one_sided`, `seed_generator`.
+        real, fake: float tensors (B, ...).
+
+    Returns:
+        (scalar tensor, {"gp": penalty without lambda, "gp_grad_norm": mean norm}).
+    """
+    return _penalty(model, real, fake, model.one_sided)
+
+
+def one_sided_penalty(model, real, fake):
+    """lambda mean(max(0, ||grad f(x_hat)|| - 1)^2) and its logs: the `lp` loss.
+
+    Petzka et al. 2018 (arXiv 1709.08894), Equation 8, at the interpolates of Gulrajani et
+    al. 2017 (Algorithm 1 line 6). Arguments and result as `two_sided_penalty`.
+    """
+    return _penalty(model, real, fake, True)
+
+
+def clip_after_update(model):
+    """Clip the critic's weights to [-c, c] after its update (Arjovsky et al., line 7)."""
+    clip_weights(model.critic, model.clip_value)
+
+
+def nothing_after_update(model):
+    """Penalised critics need nothing after their update."""
+
+
+Loss = collections.namedtuple(
+    "Loss", "name description optimizer learning_rate penalised critic_penalty "
+            "after_critic_update")
+Loss.__doc__ = """One loss of the registry.
+
+Fields: name; description (one line, with its paper); optimizer ("rmsprop" or "adam", the
+paper's); learning_rate (the paper's); penalised (a gradient penalty: the tuned MNIST
+defaults of `training.default_config` apply); critic_penalty(model, real, fake) -> (term
+added to the critic's loss, logs); after_critic_update(model).
+"""
+
+LOSSES = {
+    "clip": Loss("clip", "weight clipping (Arjovsky et al. 2017, arXiv 1701.07875)",
+                 "rmsprop", 5e-5, False, no_penalty, clip_after_update),
+    "gp": Loss("gp", "gradient penalty (Gulrajani et al. 2017, arXiv 1704.00028)",
+               "adam", 1e-4, True, two_sided_penalty, nothing_after_update),
+    "lp": Loss("lp", "one-sided Lipschitz penalty (Petzka et al. 2018, arXiv 1709.08894)",
+               "adam", 1e-4, True, one_sided_penalty, nothing_after_update),
+}
+
+
+def get_loss(name):
+    """The registry entry of loss `name`.
+
+    Raises:
+        ValueError: unknown name, listing the known ones.
+
+    Taught in notebooks/06_your_own_images.ipynb.
+    """
+    if name not in LOSSES:
+        raise ValueError(f"loss must be one of {tuple(LOSSES)}, got {name!r}")
+    return LOSSES[name]

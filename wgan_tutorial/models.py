@@ -1,5 +1,10 @@
-"""Generator and critic builders (MNIST convolutional, toy MLP) and batched sampling.
+"""Generator and critic builders (convolutional for images, toy MLP) and batched sampling.
 
+- Images of 28, 32 or 64 pixels with 1 or 3 channels: `image_generator` and `image_critic`
+  (DCGAN-style, Radford et al. 2016, arXiv 1511.06434, without batch norm in the critic).
+  28 px starts at 7x7 and doubles twice (the MNIST models below); 32 and 64 px start at
+  4x4 and double three or four times, halving the channels at each doubling (critic: the
+  mirror image, doubling the channels at each stride-2 convolution down to 4x4).
 - MNIST: a DCGAN-style generator (Dense -> 7x7 -> Conv2DTranspose stride 2 -> 14x14 ->
   28x28, tanh output in [-1, 1], the range of `data.to_float_images`) and critic (strided
   5x5 convolutions with LeakyReLU(0.2), no batch norm and no dropout, a linear Dense(1)),
@@ -26,7 +31,12 @@ Widths 32 and 64 (the official `gan_mnist.py` DIM) are there for longer runs tha
 afford more capacity (e.g. pretrained models). Fast mode (`WGAN_TUTORIAL_FAST=1`) uses
 width 8, so that tests and notebook checks take seconds.
 
-Taught in notebooks/02_wgan_weight_clipping.ipynb and notebooks/03_wgan_gp_mnist.ipynb.
+Colour at width 16 (`benchmarks/colour_throughput.py`, gp, batch 64, n_critic 5): see
+`notebooks/06_your_own_images.ipynb` for the measured images/s and generator steps/s at
+32x32x3 and 64x64x3; the default width stays 16 (8 in fast mode) for every shape.
+
+Taught in notebooks/02_wgan_weight_clipping.ipynb, notebooks/03_wgan_gp_mnist.ipynb and
+notebooks/06_your_own_images.ipynb.
 """
 import numpy as np
 
@@ -39,6 +49,93 @@ DEFAULT_NOISE_DIM = 128
 DEFAULT_WIDTH_FULL = 16
 DEFAULT_WIDTH_FAST = 8
 IMAGE_SHAPE = (28, 28, 1)
+IMAGE_SIZES = (28, 32, 64)
+
+
+def check_image_shape(image_shape):
+    """(H, W, C) as a tuple of ints, H = W in (28, 32, 64) and C in (1, 3), or a ValueError."""
+    try:
+        shape = tuple(int(v) for v in image_shape)
+    except (TypeError, ValueError):
+        shape = None
+    if shape is None or len(shape) != 3 or shape[0] != shape[1] or shape[0] not in IMAGE_SIZES \
+            or shape[2] not in (1, 3):
+        raise ValueError(f"image_shape must be (S, S, C) with S in {IMAGE_SIZES} and C in "
+                         f"(1, 3), got {image_shape!r}")
+    return shape
+
+
+def _doublings(size):
+    """(start side, number of stride-2 layers): 28 = 7 x 2^2, 32 = 4 x 2^3, 64 = 4 x 2^4."""
+    return (7, 2) if size == 28 else (4, int(np.log2(size // 4)))
+
+
+def image_generator(image_shape=IMAGE_SHAPE, noise_dim=DEFAULT_NOISE_DIM, width=None,
+                    name="generator"):
+    """DCGAN-style generator: z -> Dense s x s x (2^(k-1) width) -> k stride-2 5x5
+    transposed convolutions (ReLU, channels halving down to width) -> H x W x C, tanh.
+
+    Radford et al. 2016 (arXiv 1511.06434), Figure 1, without batch norm; for 28x28x1 it is
+    exactly `mnist_generator` (start 7x7, k = 2). 32 px: 4 -> 8 -> 16 -> 32 (k = 3); 64 px:
+    4 -> ... -> 64 (k = 4).
+
+    Args:
+        image_shape: (S, S, C), S in (28, 32, 64), C in (1, 3).
+        noise_dim: int >= 1. width: int >= 1 (default `default_width()`). name: model name.
+
+    Returns:
+        keras.Model float32 (B, noise_dim) -> float32 (B, S, S, C) in [-1, 1].
+
+    Raises:
+        ValueError: image_shape, noise_dim or width out of range.
+
+    Taught in notebooks/06_your_own_images.ipynb.
+    """
+    size, _, depth = check_image_shape(image_shape)
+    noise_dim = check_number(noise_dim, "noise_dim", 1, integer=True)
+    width = check_number(default_width() if width is None else width, "width", 1, integer=True)
+    start, layers = _doublings(size)
+    z = keras.Input((noise_dim,), name="z")
+    channels = width * 2 ** (layers - 1)
+    x = keras.layers.Dense(start * start * channels, activation="relu")(z)
+    x = keras.layers.Reshape((start, start, channels))(x)
+    for _ in range(layers - 1):
+        channels //= 2
+        x = keras.layers.Conv2DTranspose(channels, 5, strides=2, padding="same",
+                                         activation="relu")(x)
+    x = keras.layers.Conv2DTranspose(depth, 5, strides=2, padding="same", activation="tanh")(x)
+    return keras.Model(z, x, name=name)
+
+
+def image_critic(image_shape=IMAGE_SHAPE, width=None, name="critic"):
+    """DCGAN-style critic: k stride-2 5x5 convolutions (width, 2 width, ...), LeakyReLU(0.2),
+    a linear Dense(1); no batch norm (the penalty is per sample, Gulrajani et al. 2017,
+    arXiv 1704.00028, Section 4).
+
+    k = 3 for 28 px (28 -> 14 -> 7 -> 4, exactly `mnist_critic`) and 32 px (-> 4), 4 for 64 px.
+
+    Args:
+        image_shape: (S, S, C), S in (28, 32, 64), C in (1, 3).
+        width: int >= 1 (default `default_width()`). name: model name.
+
+    Returns:
+        keras.Model float32 (B, S, S, C) -> float32 (B, 1).
+
+    Raises:
+        ValueError: image_shape or width out of range.
+
+    Taught in notebooks/06_your_own_images.ipynb.
+    """
+    shape = check_image_shape(image_shape)
+    width = check_number(default_width() if width is None else width, "width", 1, integer=True)
+    layers = 3 if shape[0] in (28, 32) else 4
+    x_in = keras.Input(shape, name="image")
+    x = x_in
+    for i in range(layers):
+        x = keras.layers.Conv2D(width * 2 ** i, 5, strides=2, padding="same")(x)
+        x = keras.layers.LeakyReLU(negative_slope=0.2)(x)
+    x = keras.layers.Flatten()(x)
+    return keras.Model(x_in, keras.layers.Dense(1)(x), name=name)
 
 
 def default_width():
@@ -65,15 +162,7 @@ def mnist_generator(noise_dim=DEFAULT_NOISE_DIM, width=None, name="generator"):
 
     Taught in notebooks/02_wgan_weight_clipping.ipynb.
     """
-    noise_dim = check_number(noise_dim, "noise_dim", 1, integer=True)
-    width = check_number(default_width() if width is None else width, "width", 1, integer=True)
-    z = keras.Input((noise_dim,), name="z")
-    x = keras.layers.Dense(7 * 7 * 2 * width, activation="relu")(z)
-    x = keras.layers.Reshape((7, 7, 2 * width))(x)
-    x = keras.layers.Conv2DTranspose(width, 5, strides=2, padding="same",
-                                     activation="relu")(x)
-    x = keras.layers.Conv2DTranspose(1, 5, strides=2, padding="same", activation="tanh")(x)
-    return keras.Model(z, x, name=name)
+    return image_generator(IMAGE_SHAPE, noise_dim, width, name)
 
 
 def mnist_critic(width=None, name="critic"):
@@ -96,14 +185,7 @@ def mnist_critic(width=None, name="critic"):
 
     Taught in notebooks/02_wgan_weight_clipping.ipynb.
     """
-    width = check_number(default_width() if width is None else width, "width", 1, integer=True)
-    x_in = keras.Input(IMAGE_SHAPE, name="image")
-    x = x_in
-    for channels in (width, 2 * width, 4 * width):
-        x = keras.layers.Conv2D(channels, 5, strides=2, padding="same")(x)
-        x = keras.layers.LeakyReLU(negative_slope=0.2)(x)
-    x = keras.layers.Flatten()(x)
-    return keras.Model(x_in, keras.layers.Dense(1)(x), name=name)
+    return image_critic(IMAGE_SHAPE, width, name)
 
 
 def _mlp(input_dim, output_dim, hidden, depth, name):
@@ -195,11 +277,11 @@ def to_uint8_images(images):
     """Map generator images in [-1, 1] (tanh) to uint8 [0, 255]: rint((x + 1) * 127.5).
 
     Args:
-        images: float array (N, 28, 28, 1) or (N, 28, 28); values outside [-1, 1] are
-            clipped.
+        images: float array (N, H, W, 1), (N, H, W) or (N, H, W, 3); values outside
+            [-1, 1] are clipped.
 
     Returns:
-        uint8 array (N, 28, 28).
+        uint8 array (N, H, W) for greyscale, (N, H, W, 3) for colour.
 
     Raises:
         ValueError: wrong shape.
@@ -207,6 +289,8 @@ def to_uint8_images(images):
     images = np.asarray(images)
     if images.ndim == 4 and images.shape[-1] == 1:
         images = images[..., 0]
-    if images.ndim != 3 or images.shape[1:] != (28, 28):
-        raise ValueError(f"images must have shape (N, 28, 28[, 1]), got {images.shape}")
+    if not (images.ndim == 3 or (images.ndim == 4 and images.shape[-1] == 3)) \
+            or images.shape[0] == 0:
+        raise ValueError(f"images must have shape (N, H, W[, 1]) or (N, H, W, 3), "
+                         f"got {images.shape}")
     return np.rint((np.clip(images, -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8)

@@ -350,35 +350,40 @@ def show_gaussian_pair(mu1=0.0, s1=1.0, mu2=2.0, s2=1.0):
 # ---------------------------------------------------------------------------------------
 
 def image_grid(images, ncols=None, padding=1):
-    """Tile images into one 2-D array of ink intensities in [0, 1] (gaps 0.25), row by row.
+    """Tile images into one array of intensities in [0, 1] (gaps 0.25), row by row.
+
+    Greyscale images give ink intensities (2-D); colour images (N, H, W, 3) give RGB (3-D).
 
     Args:
-        images: array (N, 28, 28[, 1]): uint8 in [0, 255] or floats in [-1, 1] (generator
-            outputs; clipped).
+        images: array (N, H, W[, 1]) or (N, H, W, 3): uint8 in [0, 255] or floats in
+            [-1, 1] (generator outputs; clipped).
         ncols: images per row (default ceil(sqrt(N))).
         padding: pixels between images, int >= 0.
 
     Returns:
-        float array (rows * (28 + padding) - padding, ncols * (28 + padding) - padding).
+        float array (rows * (H + padding) - padding, ncols * (W + padding) - padding[, 3]).
 
     Raises:
         ValueError: wrong shape.
 
-    Taught in notebooks/02_wgan_weight_clipping.ipynb.
+    Taught in notebooks/02_wgan_weight_clipping.ipynb and notebooks/06_your_own_images.ipynb.
     """
     images = np.asarray(images)
     if images.ndim == 4 and images.shape[-1] == 1:
         images = images[..., 0]
-    if images.ndim != 3 or images.shape[0] == 0:
-        raise ValueError(f"images must have shape (N, H, W[, 1]) with N >= 1, got {images.shape}")
+    colour = images.ndim == 4 and images.shape[-1] == 3
+    if not (images.ndim == 3 or colour) or images.shape[0] == 0:
+        raise ValueError(f"images must have shape (N, H, W[, 1]) or (N, H, W, 3) with N >= 1, "
+                         f"got {images.shape}")
     if images.dtype == np.uint8:
         pixels = images.astype(np.float64) / 255.0
     else:
         pixels = (np.clip(images.astype(np.float64), -1.0, 1.0) + 1.0) / 2.0
-    n, height, width = pixels.shape
+    n, height, width = pixels.shape[:3]
     ncols = int(np.ceil(np.sqrt(n))) if ncols is None else int(ncols)
     nrows = int(np.ceil(n / ncols))
-    grid = np.full((nrows * (height + padding) - padding, ncols * (width + padding) - padding), 0.25)
+    grid = np.full((nrows * (height + padding) - padding, ncols * (width + padding) - padding)
+                   + pixels.shape[3:], 0.25)
     for index in range(n):
         row, col = divmod(index, ncols)
         top, left = row * (height + padding), col * (width + padding)
@@ -405,7 +410,10 @@ def plot_image_grid(images, ncols=None, title=None, ax=None):
         fig, ax = plt.subplots(figsize=(size, size * grid.shape[0] / grid.shape[1]))
     else:
         fig = ax.figure
-    ax.imshow(1.0 - grid, cmap="gray", vmin=0.0, vmax=1.0, interpolation="nearest")
+    if grid.ndim == 3:  # colour, as it is
+        ax.imshow(grid, interpolation="nearest")
+    else:
+        ax.imshow(1.0 - grid, cmap="gray", vmin=0.0, vmax=1.0, interpolation="nearest")
     ax.set_axis_off()
     if title:
         ax.set_title(title)
@@ -413,13 +421,18 @@ def plot_image_grid(images, ncols=None, title=None, ax=None):
 
 
 def save_image_grid(images, path, ncols=None):
-    """Write images as one grid PNG (pixel-exact, no figure), ink dark on white.
+    """Write images as one grid PNG (pixel-exact, no figure): greyscale ink dark on white,
+    colour as it is.
 
     Args:
         images, ncols: see `image_grid`.
         path: the PNG file to write.
     """
-    plt.imsave(str(path), 1.0 - image_grid(images, ncols), cmap="gray", vmin=0.0, vmax=1.0)
+    grid = image_grid(images, ncols)
+    if grid.ndim == 3:
+        plt.imsave(str(path), grid)
+    else:
+        plt.imsave(str(path), 1.0 - grid, cmap="gray", vmin=0.0, vmax=1.0)
 
 
 def plot_toy_samples(real, fake, title=None, ax=None, limit=3.0):

@@ -23,12 +23,12 @@ from pathlib import Path
 import numpy as np
 
 from wgan_tutorial import data, losses
-from wgan_tutorial.config import check_number, import_tensorflow
+from wgan_tutorial.config import check_number, error_summary, import_tensorflow
 
 tf = import_tensorflow()
 import keras  # noqa: E402
 
-LOSSES = ("clip", "gp")
+LOSSES = tuple(losses.LOSSES)
 
 
 def default_optimizers(loss, learning_rate=None, beta_1=0.5):
@@ -52,18 +52,16 @@ def default_optimizers(loss, learning_rate=None, beta_1=0.5):
 
     Taught in notebooks/02_wgan_weight_clipping.ipynb and notebooks/03_wgan_gp_mnist.ipynb.
     """
-    if loss not in LOSSES:
-        raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
+    entry = losses.get_loss(loss)
     if learning_rate is not None:
         learning_rate = check_number(learning_rate, "learning_rate", 0, inclusive=False)
     beta_1 = check_number(beta_1, "beta_1", 0, inclusive=True)
     if beta_1 >= 1:
         raise ValueError(f"beta_1 must be a number in [0, 1), got {beta_1!r}")
-    if loss == "clip":
-        rate = 5e-5 if learning_rate is None else learning_rate
+    rate = entry.learning_rate if learning_rate is None else learning_rate
+    if entry.optimizer == "rmsprop":
         return (keras.optimizers.RMSprop(rate, name="critic_rmsprop"),
                 keras.optimizers.RMSprop(rate, name="generator_rmsprop"))
-    rate = 1e-4 if learning_rate is None else learning_rate
     return tuple(keras.optimizers.Adam(rate, beta_1=beta_1, beta_2=0.9, name=f"{who}_adam")
                  for who in ("critic", "generator"))
 
@@ -110,8 +108,7 @@ class WGAN(keras.Model):
     def __init__(self, generator, critic, loss="gp", n_critic=5, clip_value=0.01,
                  gp_weight=10.0, noise_dim=None, one_sided=False, seed=0, ema=0.0, **kwargs):
         super().__init__(**kwargs)
-        if loss not in LOSSES:
-            raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
+        self.loss_entry = losses.get_loss(loss)
         self.loss_type = loss
         self.n_critic = check_number(n_critic, "n_critic", 1, inclusive=True, integer=True)
         self.clip_value = check_number(clip_value, "clip_value", 0, inclusive=False)
@@ -178,22 +175,15 @@ class WGAN(keras.Model):
     def _critic_update(self, real):
         batch_size = tf.shape(real)[0]
         fake = tf.stop_gradient(self.generator(self._noise(batch_size), training=True))
-        logs = {}
         with tf.GradientTape() as tape:
             real_scores = self.critic(real, training=True)
             fake_scores = self.critic(fake, training=True)
-            loss = losses.critic_loss(real_scores, fake_scores)
-            if self.loss_type == "gp":
-                penalty, norms = losses.gradient_penalty(
-                    self.critic, real, fake, one_sided=self.one_sided, seed=self.seed_generator)
-                loss = loss + self.gp_weight * penalty
-                logs["gp"] = penalty
-                logs["gp_grad_norm"] = tf.reduce_mean(norms)
+            penalty, logs = self.loss_entry.critic_penalty(self, real, fake)
+            loss = losses.critic_loss(real_scores, fake_scores) + penalty
         variables = self.critic.trainable_variables
         gradients = tape.gradient(loss, variables)
         self.critic_optimizer.apply_gradients(zip(gradients, variables))
-        if self.loss_type == "clip":
-            losses.clip_weights(self.critic, self.clip_value)
+        self.loss_entry.after_critic_update(self)
         logs["critic_loss"] = loss
         logs["w_estimate"] = losses.wasserstein_estimate(real_scores, fake_scores)
         logs["critic_grad_norm"] = tf.linalg.global_norm(gradients)
@@ -371,12 +361,6 @@ def restore_latest(wgan, checkpoint, manager, directory):
     return wgan.step
 
 
-def error_summary(error):
-    """The first line of an error message (at most 300 characters), for one-line reports."""
-    text = str(error).strip().splitlines()
-    return (text[0] if text else type(error).__name__)[:300]
-
-
 class CheckpointSaver(keras.callbacks.Callback):
     """Save a checkpoint every `every` steps and at the end (not after a NaN), keeping `keep`.
 
@@ -503,12 +487,14 @@ class TimeBudget(keras.callbacks.Callback):
 
 # --- the high-level entry point -----------------------------------------------------------
 
-DATASETS = ("mnist",) + data.TOY_DATASETS
+DATASETS = tuple(data.DATASETS)
 CONFIG_FILE, METRICS_FILE, CHECKPOINT_DIR = "config.json", "metrics.csv", "checkpoints"
 GENERATOR_FILE, CURVES_FILE = "generator.keras", "training_curves.png"
 UNLIMITED_STEPS = 10**9  # the step target of a run bounded by max_seconds only
 CONFIG_KEYS = ("loss", "dataset", "noise_dim", "width", "depth", "n_critic", "batch_size",
                "learning_rate", "beta_1", "clip_value", "gp_weight", "one_sided", "seed", "ema")
+# Keys added with the data-set registry; a run saved before them has MNIST's or a toy's values.
+OPTIONAL_CONFIG_KEYS = ("image_shape", "max_images")
 
 
 def toy_pool_size():
@@ -539,7 +525,9 @@ def default_config(loss="gp", dataset="mnist"):
     samples come from a moving average of the generator's weights (`ema` = 0.999, see
     `WGAN`; measured in `benchmarks/fid_vs_time.py`), which leaves training unchanged. Toy
     sets: Adam(1e-4) for gp, batch 256 and 2-512-512-512 MLPs (official `gan_toy.py`; 64
-    units in fast mode), noise of size 2.
+    units in fast mode), noise of size 2. The loss's paper values come from its
+    `losses.LOSSES` entry; `lp` takes gp's tuned values. Other image sets (Fashion-MNIST,
+    CIFAR-10, folders) take MNIST's, at their own `image_shape` (`data.dataset_image_shape`).
 
     Raises:
         ValueError: unknown loss or dataset.
@@ -547,21 +535,21 @@ def default_config(loss="gp", dataset="mnist"):
     from wgan_tutorial.config import pick
     from wgan_tutorial.models import DEFAULT_NOISE_DIM, default_width
 
-    if loss not in LOSSES:
-        raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
-    if dataset not in DATASETS:
-        raise ValueError(f"dataset must be one of {DATASETS}, got {dataset!r}")
-    toy = dataset != "mnist"
+    entry = data.get_dataset(dataset)
+    toy = entry.kind == "points"
+    tuned = losses.get_loss(loss).penalised and not toy  # the measured MNIST penalty settings
     return {
-        "loss": loss, "dataset": dataset,
+        "loss": loss, "dataset": entry.name,
         "noise_dim": 2 if toy else DEFAULT_NOISE_DIM,
         "width": pick(512, 64) if toy else default_width(),
         "depth": 3 if toy else None,
-        "n_critic": 5, "batch_size": 256 if toy else (GP_MNIST_BATCH_SIZE if loss == "gp" else 64),
-        "learning_rate": 5e-5 if loss == "clip" else (1e-4 if toy else GP_MNIST_LEARNING_RATE),
+        "n_critic": 5, "batch_size": 256 if toy else (GP_MNIST_BATCH_SIZE if tuned else 64),
+        "learning_rate": GP_MNIST_LEARNING_RATE if tuned else losses.get_loss(loss).learning_rate,
         "beta_1": 0.5,
         "clip_value": 0.01, "gp_weight": 10.0, "one_sided": False, "seed": 0,
-        "ema": GP_MNIST_EMA if loss == "gp" and not toy else 0.0,
+        "ema": GP_MNIST_EMA if tuned else 0.0,
+        "image_shape": None if toy else list(data.dataset_image_shape(dataset)),
+        "max_images": None,
     }
 
 
@@ -573,11 +561,10 @@ def wgan_from_config(config):
     """
     from wgan_tutorial import models
 
-    if config["dataset"] not in DATASETS:
-        raise ValueError(f"dataset must be one of {DATASETS}, got {config['dataset']!r}")
-    if config["dataset"] == "mnist":
-        generator = models.mnist_generator(config["noise_dim"], config["width"])
-        critic = models.mnist_critic(config["width"])
+    if data.get_dataset(config["dataset"]).kind == "images":
+        shape = config.get("image_shape") or models.IMAGE_SHAPE
+        generator = models.image_generator(shape, config["noise_dim"], config["width"])
+        critic = models.image_critic(shape, config["width"])
     else:
         generator = models.toy_generator(config["noise_dim"], config["width"], config["depth"])
         critic = models.toy_critic(2, config["width"], config["depth"])
@@ -604,6 +591,9 @@ def read_config(save_dir):
     missing = [key for key in CONFIG_KEYS if key not in config]
     if missing:
         raise ValueError(f"{path} lacks the keys {missing}")
+    toy = config["dataset"] in data.TOY_DATASETS
+    config.setdefault("image_shape", None if toy else list(data.dataset_image_shape("mnist")))
+    config.setdefault("max_images", None)
     return config
 
 
@@ -652,12 +642,15 @@ def _truncate_metrics(path, last_step):
 def _real_dataset(config, data_path, shuffle_seed):
     """tf.data of stacked real batches (n_critic x batch_size, ...), and the epoch size."""
     rows = config["n_critic"] * config["batch_size"]
-    if config["dataset"] == "mnist":
-        size = len(data.load_mnist("train", data_path, verbose=False)[0])
+    if data.get_dataset(config["dataset"]).kind == "images":
+        shape = config["image_shape"]
+        source, _ = data.image_source(config["dataset"], "train", data_path, shape[0], shape[2],
+                                      config["max_images"], config["seed"])
+        size = len(source)
         if rows > size:
             raise ValueError(f"batch_size x n_critic must be <= the number of training "
                              f"images ({size}), got {rows}")
-        return data.mnist_dataset(rows, path=data_path, seed=shuffle_seed), size
+        return data.image_dataset(source, tuple(shape), rows, seed=shuffle_seed), size
     size = toy_pool_size()
     if rows > size:
         raise ValueError(f"batch_size x n_critic must be <= {size} toy points, got {rows}")
@@ -676,8 +669,9 @@ def train(loss=None, dataset=None, steps=None, epochs=None, max_seconds=None, sa
           samples_dir=None, seed=None, batch_size=None, n_critic=None, learning_rate=None,
           beta_1=None, clip_value=None, gp_weight=None, noise_dim=None, width=None,
           depth=None, one_sided=None, ema=None, checkpoint_every=None, sample_every=None,
-          keep_checkpoints=3, data_path=None, progress=True, callbacks=None):
-    """Train a WGAN (clipping or gradient penalty) on MNIST or a toy set; resume a save_dir.
+          keep_checkpoints=3, data_path=None, progress=True, callbacks=None, image_size=None,
+          channels=None, max_images=None, data_dir=None):
+    """Train a WGAN (any loss of `losses.LOSSES`) on a registry data set; resume a save_dir.
 
     One step is one generator iteration of Algorithm 1 of Arjovsky et al. 2017 (arXiv
     1701.07875; loss="clip") or Gulrajani et al. 2017 (arXiv 1704.00028; loss="gp").
@@ -695,8 +689,9 @@ def train(loss=None, dataset=None, steps=None, epochs=None, max_seconds=None, sa
     `samples_dir`: step_NNNNNN.png every `sample_every` steps.
 
     Args:
-        loss: "clip" or "gp" (default "gp").
-        dataset: "mnist" (default) or one of "8gaussians", "25gaussians", "swissroll".
+        loss: "clip", "gp" (default) or "lp" (see `losses.LOSSES`).
+        dataset: a name of `data.DATASETS` (or an alias such as "cifar10"): "mnist"
+            (default), "fashion-mnist", "cifar-10", "folder" (needs data_dir), or a toy set.
         steps: int >= 1, target generator step (default 1000, 10 in fast mode; with
             only max_seconds given, no step limit: the time budget ends the run).
         epochs: float > 0, instead of steps: passes over the training data (MNIST: its
@@ -712,6 +707,11 @@ def train(loss=None, dataset=None, steps=None, epochs=None, max_seconds=None, sa
         data_path: an MNIST file (see `data.load_mnist`).
         progress: show a tqdm progress bar.
         callbacks: extra keras callbacks, run after the package's own.
+        image_size, channels: train at (image_size, image_size, channels) (28, 32 or 64;
+            1 or 3), converting the data set's images (`data.dataset_image_shape`).
+        max_images: train on a seeded random subset of this many images.
+        data_dir: where the data set is (`data.image_source`); for MNIST the same as
+            data_path.
 
     Returns:
         (wgan, history): the trained `WGAN`; history a dict column -> numpy array
@@ -727,11 +727,18 @@ def train(loss=None, dataset=None, steps=None, epochs=None, max_seconds=None, sa
     from wgan_tutorial import plotting
     from wgan_tutorial.config import pick, seed_everything
 
+    if dataset is not None:
+        dataset = data.get_dataset(dataset).name  # aliases such as "cifar10"
+    if data_dir is not None:
+        data_path = data_dir
+    image_shape = None
+    if image_size is not None or channels is not None:
+        image_shape = list(data.dataset_image_shape(dataset or "mnist", image_size, channels))
     requested = {key: value for key, value in dict(
         loss=loss, dataset=dataset, noise_dim=noise_dim, width=width, depth=depth,
         n_critic=n_critic, batch_size=batch_size, learning_rate=learning_rate, beta_1=beta_1,
         clip_value=clip_value, gp_weight=gp_weight, one_sided=one_sided, seed=seed,
-        ema=ema).items()
+        ema=ema, image_shape=image_shape, max_images=max_images).items()
         if value is not None}
     save_dir = None if save_dir is None else Path(save_dir)
     saved = read_config(save_dir) if save_dir is not None else None
@@ -787,7 +794,7 @@ def train(loss=None, dataset=None, steps=None, epochs=None, max_seconds=None, sa
     if save_dir is not None:
         run_callbacks.append(CheckpointSaver(save_dir, manager, checkpoint_every))
     if samples_dir is not None:
-        toy_real = None if config["dataset"] == "mnist" else \
+        toy_real = None if config["dataset"] not in data.TOY_DATASETS else \
             data.toy_samples(config["dataset"], 1000, seed=config["seed"] + 1)
         run_callbacks.append(SampleGrid(samples_dir, sample_every, config["noise_dim"],
                                         n=64 if toy_real is None else 1000,

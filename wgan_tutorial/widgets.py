@@ -109,8 +109,9 @@ def toy_setting(dataset="8gaussians", loss="gp", gp_weight=10.0, n_critic=5, cli
         raise ValueError(f"dataset must be one of {data.TOY_DATASETS}, got {dataset!r}")
     if loss not in training.LOSSES:
         raise ValueError(f"loss must be one of {training.LOSSES}, got {loss!r}")
-    gp_weight = check_number(gp_weight, "gp_weight", 0, inclusive=True) if loss == "gp" else None
-    clip_value = check_number(clip_value, "clip_value", 0, inclusive=False) if loss == "clip" else None
+    penalised = losses.get_loss(loss).penalised
+    gp_weight = check_number(gp_weight, "gp_weight", 0, inclusive=True) if penalised else None
+    clip_value = check_number(clip_value, "clip_value", 0, inclusive=False) if not penalised else None
     if learning_rate is None:
         learning_rate = TOY_LEARNING_RATE
     return ToySetting(
@@ -298,7 +299,7 @@ def train_toy(setting, on_step=None, progress=True):
 
 def toy_title(setting):
     """A one-line description of a toy setting, for figure titles."""
-    if setting.loss == "gp":
+    if setting.gp_weight is not None:
         constraint = f"gradient penalty λ = {setting.gp_weight:g}"
     else:
         constraint = f"weight clipping c = {setting.clip_value:g}"
