@@ -173,3 +173,89 @@ def test_gaussian_1d_matches_its_parameters_and_checks_them():
         data.toy_samples("8gaussians", 0)
     with pytest.raises(ValueError, match="toy dataset must be one of"):
         data.toy_samples("moons", 10)
+
+
+# --- damaged files, crafted pickles and the offline fallback (issues #13 and #16) -------------
+
+def test_truncated_npz_is_a_value_error_naming_the_path(tmp_path):
+    path = tmp_path / "cut.npz"
+    _write_npz(path)
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(ValueError, match=f"MNIST file {path} is not a readable .npz"):
+        data.load_mnist("train", path=path, verbose=False)
+
+
+def test_corrupted_compressed_npz_is_a_value_error_naming_the_path(tmp_path):
+    path = tmp_path / "flipped.npz"
+    rng = np.random.default_rng(0)
+    np.savez_compressed(path, x_train=rng.integers(0, 256, (30, 28, 28), dtype=np.uint8),
+                        y_train=np.zeros(30, np.uint8), x_test=np.zeros((2, 28, 28), np.uint8),
+                        y_test=np.zeros(2, np.uint8))
+    blob = bytearray(path.read_bytes())
+    start = blob.index(b"x_train.npy") + 200  # inside x_train's deflated data
+    blob[start:start + 64] = bytes(64)
+    path.write_bytes(bytes(blob))
+    with pytest.raises(ValueError, match=f"MNIST file {path} is not a readable .npz"):
+        data.load_mnist("train", path=path, verbose=False)
+
+
+def test_npy_given_as_the_mnist_file_is_a_value_error_naming_the_path(tmp_path):
+    path = tmp_path / "images.npy"
+    np.save(path, np.zeros((3, 28, 28), np.uint8))
+    with pytest.raises(ValueError, match=f"MNIST file {path} is not a readable .npz"):
+        data.load_mnist("train", path=path, verbose=False)
+
+
+def test_damaged_mnist_file_on_the_command_line_is_one_line_exit_2(tmp_path, capsys):
+    from wgan_tutorial import cli
+
+    path = tmp_path / "cut.npz"
+    _write_npz(path)
+    path.write_bytes(path.read_bytes()[:100])
+    assert cli.main(["data", "--path", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+class _RunsCode:
+    """Unpickling this would call builtins.exec: a crafted `mnist.pkl.gz`."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (exec, (f"open({str(self.marker)!r}, 'w').close()",))
+
+
+def test_crafted_pickle_that_would_run_code_is_refused(tmp_path):
+    marker = tmp_path / "code_ran"
+    with gzip.open(tmp_path / "mnist.pkl.gz", "wb") as handle:
+        pickle.dump(((_RunsCode(marker), [0]), ([], []), ([], [])), handle)
+    with pytest.raises(ValueError, match="refused to load builtins.exec"):
+        data.load_mnist("train", path=tmp_path / "mnist.pkl.gz", verbose=False)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("protocol", [2, 4, 5])
+def test_real_mnist_pickles_of_every_protocol_are_read(tmp_path, protocol):
+    split = (np.full((2, 784), 0.5, np.float32), np.array([3, 4]))
+    with gzip.open(tmp_path / "mnist.pkl.gz", "wb") as handle:
+        pickle.dump((split, split, split), handle, protocol=protocol)
+    images, labels = data.load_mnist("test", path=tmp_path / "mnist.pkl.gz", verbose=False)
+    assert (images == 128).all() and labels.tolist() == [3, 4]  # rint(0.5 * 255) = 128
+
+
+def test_offline_load_mnist_imports_no_tensorflow_and_takes_under_2_s(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    # A fresh process whose network is down (the host probe fails as offline DNS does).
+    code = ("import sys, time; start = time.perf_counter(); from wgan_tutorial import data; "
+            "data._host_answers = lambda url: False; images, _ = data.load_mnist(verbose=False); "
+            "print(len(images), 'tensorflow' in sys.modules, time.perf_counter() - start)")
+    env = dict(os.environ, WGAN_TUTORIAL_FAST="0", KERAS_HOME=str(tmp_path))
+    env.pop("WGAN_TUTORIAL_MNIST", None)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out[:2] == ["8000", "False"] and float(out[2]) < 2.0

@@ -75,6 +75,9 @@ def _run_data(args):
 # --- the MNIST classifier and FID (metrics.py) ------------------------------------------------
 
 def _add_train_classifier(parser):
+    parser.add_argument("--dataset", choices=("mnist", "fashion-mnist"), default="mnist",
+                        help="mnist (default) or fashion-mnist (from --data-path, a folder of its "
+                        "IDX files, or keras' cache or download)")
     parser.add_argument("--data-path", help="an MNIST file (keras .npz layout or mnist.pkl.gz); "
                         "default: $WGAN_TUTORIAL_MNIST, keras' cache or download, else the shipped subset")
     parser.add_argument("--epochs", type=int_at_least(1), default=8, help="passes over the training digits (default 8)")
@@ -98,6 +101,8 @@ def _run_train_classifier(args):
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out must be a folder, got the file {out}")
     command = ["wgan-tutorial", "train-classifier"]
+    if args.dataset != "mnist":
+        command += ["--dataset", args.dataset]
     if args.data_path:
         command += ["--data-path", args.data_path]
     command += ["--epochs", str(args.epochs), "--batch-size", str(args.batch_size),
@@ -113,13 +118,14 @@ def _run_train_classifier(args):
 
     log(f"$ {shlex.join(command)}")
     log(" | ".join(f"{name} {version}" for name, version in config.versions().items()))
-    description, source = mnist_source(args.data_path)
-    log(f"MNIST source: {description}" + (f" ({source})" if source else ""))
+    if args.dataset == "mnist":
+        description, source = mnist_source(args.data_path)
+        log(f"MNIST source: {description}" + (f" ({source})" if source else ""))
     classifier, _ = metrics.train_classifier(path=args.data_path, epochs=args.epochs, batch_size=args.batch_size,
                                              learning_rate=args.learning_rate, seed=args.seed, limit=args.limit,
-                                             log=log)
+                                             log=log, dataset=args.dataset)
     out.mkdir(parents=True, exist_ok=True)
-    weights = out / metrics.WEIGHTS_FILE
+    weights = out / metrics.classifier_weights_file(args.dataset)
     classifier.save_weights(weights)
     log(f"weights: {weights} ({weights.stat().st_size / 1e6:.2f} MB, {classifier.count_params():,} parameters)")
     (out / metrics.LOG_FILE).write_text("\n".join(lines) + "\n")
@@ -146,8 +152,8 @@ def _add_fid(parser):
     from wgan_tutorial.metrics import VALUE_RANGES
 
     parser.add_argument("--fake", required=True, metavar="FILE.npy",
-                        help="generated digits, shape (N, 28, 28) or (N, 28, 28, 1): uint8, or floats in [-1, 1] "
-                        "or [0, 1]")
+                        help="generated images, shape (N, H, W) or (N, H, W, 1 or 3) (the MNIST report: 28x28 "
+                        "greyscale): uint8, or floats in [-1, 1] or [0, 1]")
     parser.add_argument("--real", default="test", metavar="test|train|FILE.npy",
                         help="the reference: an MNIST split (statistics cached) or a .npy file (default test)")
     parser.add_argument("--n", type=int_at_least(2), help="use the first N generated digits (default: all)")
@@ -156,13 +162,70 @@ def _add_fid(parser):
                         "[-1,1], other floats [0,1])")
     parser.add_argument("--data-path", help="an MNIST file for the splits and the floor (default: the usual sources)")
     parser.add_argument("--batch-size", type=int_at_least(1), default=500, help="images per forward pass (default 500)")
+    from wgan_tutorial.data import DATASET_NAMES
+    from wgan_tutorial.metrics import FEATURE_EXTRACTORS
+
+    parser.add_argument("--features", choices=tuple(FEATURE_EXTRACTORS), default="mnist",
+                        help="mnist: the package's classifier (default; other shapes are turned "
+                        "into 28x28 greyscale); inception: Keras InceptionV3 with ImageNet weights "
+                        "(close to, not identical with, the reference TF-FID numbers; needs the "
+                        "weights once)")
+    parser.add_argument("--kid", action="store_true",
+                        help="also print KID (Binkowski et al. 2018), unbiased at any N, with its "
+                        "standard deviation over 100 subsets")
+    parser.add_argument("--dataset", choices=DATASET_NAMES,
+                        help="the real images when --real is a split: a registry data set "
+                        "(default mnist; folder needs --data-dir)")
+    parser.add_argument("--data-dir", help="where --dataset is (see train --data-dir)")
+
+
+def _mnist_scoring(args, fake):
+    """Whether `fid` prints the MNIST report (floor, coverage, IS): MNIST features of digits
+    against MNIST."""
+    shape = fake.shape[1:3] if fake.ndim in (3, 4) else None
+    grey = fake.ndim == 3 or (fake.ndim == 4 and fake.shape[-1] == 1)
+    return args.features == "mnist" and args.dataset in (None, "mnist") and grey \
+        and shape == (28, 28) and args.data_dir is None
+
+
+def _run_fid_any(args, fake):
+    """FID (and KID) of any images with any extractor, against --real or a registry set."""
+    from wgan_tutorial import data, metrics
+
+    if args.n is not None:
+        if args.n > len(fake):
+            raise ValueError(f"--n must be <= the {len(fake)} images in {args.fake}, got {args.n}")
+        fake = fake[:args.n]
+    if args.real in ("train", "test"):
+        size = fake.shape[1] if fake.ndim in (3, 4) else None
+        channels = fake.shape[3] if fake.ndim == 4 else 1
+        if size not in data.IMAGE_SIZES or fake.shape[2] != size or channels not in data.CHANNELS:
+            raise ValueError(f"--fake images must have shape (N, S, S[, C]) with S in "
+                             f"{data.IMAGE_SIZES} and C in {data.CHANNELS}, got {fake.shape}")
+        source, shape = data.image_source(args.dataset or "mnist", args.real, args.data_dir,
+                                          size, channels)
+        real = data.real_images(source, shape, len(fake))
+        reference = f"{len(real)} images of {args.dataset or 'mnist'} ({args.real})"
+    else:
+        real = _load_images_npy(args.real, "--real")
+        reference = f"{len(real)} images from {args.real}"
+    report = metrics.score_images(fake, real, args.features, args.kid, args.value_range)
+    print(f"generated: {report['n_fake']} images from {args.fake}")
+    print(f"reference: {reference}")
+    print(f"features: {metrics.FEATURE_EXTRACTORS[args.features].description}")
+    print(f"FID: {report['fid']:.3f}")
+    if args.kid:
+        print(f"KID: {report['kid']:.5f} +- {report['kid_std']:.5f}")
+    return 0
 
 
 def _run_fid(args):
     from wgan_tutorial import metrics
 
-    fake, value_range = metrics.image_value_range(_load_images_npy(args.fake, "--fake"), args.value_range,
-                                                  name=f"--fake {args.fake}")
+    raw = _load_images_npy(args.fake, "--fake")
+    if not _mnist_scoring(args, raw):
+        return _run_fid_any(args, raw)
+    fake, value_range = metrics.image_value_range(raw, args.value_range, name=f"--fake {args.fake}")
     if args.n is not None and args.n > len(fake):
         raise ValueError(f"--n must be <= the {len(fake)} digits in {args.fake}, got {args.n}")
     real = args.real
@@ -184,6 +247,13 @@ def _run_fid(args):
     rare = [str(digit) for digit, fraction in enumerate(coverage) if fraction < 0.01]
     print(f"digits in under 1 % of the samples: {', '.join(rare) if rare else 'none'}")
     print(f"Inception Score with the MNIST classifier (1 to 10): {report['inception_score']:.3f}")
+    if args.kid:
+        from wgan_tutorial.data import load_mnist
+
+        reference = load_mnist(real, args.data_path, verbose=False)[0] if isinstance(real, str) else real
+        fake_rows = metrics.features(fake[:report["n"]], batch_size=args.batch_size, value_range=value_range)
+        mean, std = metrics.kid(fake_rows, metrics.features(reference, batch_size=args.batch_size))
+        print(f"KID: {mean:.5f} +- {std:.5f}")
     return 0
 
 
@@ -193,11 +263,26 @@ def _add_train(parser):
     names = "readable names; the WGAN_TensorFlow train.py names are aliases"
     parser.description = f"{parser.description} ({names}). Unset options take the papers' " \
         "values, or an existing --save-dir's (which the run continues)."
-    parser.add_argument("--dataset", choices=("mnist", "8gaussians", "25gaussians", "swissroll"),
-                        help="default mnist")
-    parser.add_argument("--loss", choices=("clip", "gp"),
+    from wgan_tutorial.data import CHANNELS, DATASET_NAMES, IMAGE_SIZES
+
+    parser.add_argument("--dataset", choices=DATASET_NAMES,
+                        help="default mnist; cifar-10 (alias cifar10), fashion-mnist, folder "
+                        "(needs --data-dir) or a toy set")
+    parser.add_argument("--loss",
                         help="clip: weight clipping (Arjovsky et al. 2017); gp: gradient penalty "
-                        "(Gulrajani et al. 2017); default gp")
+                        "(Gulrajani et al. 2017); lp: one-sided penalty (Petzka et al. 2018); "
+                        "default gp")
+    parser.add_argument("--data-dir", dest="data_dir",
+                        help="where the data set is: a folder of images (folder), the CIFAR-10 "
+                        "binary .tar.gz or folder, the Fashion-MNIST folder, an MNIST file")
+    parser.add_argument("--image-size", dest="image_size", type=int, choices=IMAGE_SIZES,
+                        help="train at this many pixels square (default: the data set's; "
+                        "folder 64)")
+    parser.add_argument("--channels", type=int, choices=CHANNELS,
+                        help="1 (greyscale) or 3 (colour) (default: the data set's; folder 3)")
+    parser.add_argument("--max-images", dest="max_images", type=int_at_least(1),
+                        help="train on a random (seeded) subset of this many images "
+                        "(the CelebA WGAN uses 3000)")
     parser.add_argument("--learning-rate", "--learning_rate", dest="learning_rate",
                         type=float_above(0.0), help="default: clip 5e-5 (RMSprop), gp on MNIST 1e-3 (Adam, measured fastest on a CPU), gp on toys 1e-4")
     parser.add_argument("--beta-1", dest="beta_1", type=float_above(0.0, inclusive=True),
@@ -242,12 +327,18 @@ def _add_train(parser):
 
 
 def _run_train(args):
-    from wgan_tutorial import training
+    from wgan_tutorial import losses, training
 
+    if args.loss is not None and args.loss not in losses.LOSSES:
+        raise UsageError(f"argument --loss: invalid choice: {args.loss!r} (choose from "
+                         f"{', '.join(map(repr, losses.LOSSES))})")
+    if args.data_dir is not None and args.data_path is not None:
+        raise UsageError("give --data-dir or --data-path, not both")
     options = {name: getattr(args, name) for name in (
         "dataset", "loss", "learning_rate", "beta_1", "clip_value", "gp_weight", "n_critic",
         "noise_dim", "width", "batch_size", "ema", "steps", "epochs", "max_seconds", "save_dir",
-        "samples_dir", "seed", "data_path", "checkpoint_every", "sample_every", "progress")}
+        "samples_dir", "seed", "data_path", "checkpoint_every", "sample_every", "progress",
+        "image_size", "channels", "max_images", "data_dir")}
     try:
         wgan, history = training.train(**options)
     except training.NonFiniteLossError as error:
@@ -269,8 +360,11 @@ def _add_sample(parser):
     parser.add_argument("--n", type=int_at_least(1), default=64, help="how many (default 64)")
     parser.add_argument("--seed", type=int_at_least(0), default=0, help="latent seed (default 0)")
     parser.add_argument("--out", required=True, metavar="FILE.npy|DIR/",
-                        help="FILE.npy: uint8 array (N, 28, 28); DIR/ (or an existing folder): "
-                        "one PNG per image and grid.png")
+                        help="FILE.npy: uint8 array (N, H, W), or (N, H, W, 3) in colour; DIR/ "
+                        "(or an existing folder): one PNG per image and grid.png")
+    parser.add_argument("--sonify", metavar="FILE.wav",
+                        help="also write the first (up to 8) images as sound: left to right, "
+                        "1.5 s each, rows as pitch (wgan_tutorial.sonify)")
     parser.add_argument("--batch-size", type=int_at_least(1), default=500,
                         help="images per forward pass (default 500)")
 
@@ -284,25 +378,34 @@ def _run_sample(args):
     to_folder = args.out.endswith(("/", "\\")) or out.is_dir()
     if not to_folder and out.suffix != ".npy":
         raise ValueError(f"--out must be a .npy file or a folder (end it with /), got {args.out}")
-    from wgan_tutorial import models, plotting, pretrained
+    if args.sonify is not None and Path(args.sonify).suffix.lower() != ".wav":
+        raise ValueError(f"--sonify must name a .wav file, got {args.sonify}")
+    from wgan_tutorial import models, plotting, pretrained, sonify
 
     generator = pretrained.load_generator(args.model)
-    if tuple(generator.output_shape[1:]) != models.IMAGE_SHAPE:
-        raise ValueError(f"--model {args.model} generates {generator.output_shape[1:]}, "
-                         f"not 28x28 images")
+    shape = tuple(generator.output_shape[1:])
+    try:
+        models.check_image_shape(shape)
+    except ValueError:
+        raise ValueError(f"--model {args.model} generates {shape}, not images") from None
     images = models.to_uint8_images(models.sample(generator, args.n, args.seed, args.batch_size))
     if to_folder:
         out.mkdir(parents=True, exist_ok=True)
         digits = len(str(args.n - 1))
+        grey = {"cmap": "gray", "vmin": 0, "vmax": 255} if images.ndim == 3 else {}
         for index, image in enumerate(images):
-            plotting.plt.imsave(out / f"sample_{index:0{digits}d}.png", image, cmap="gray",
-                                vmin=0, vmax=255)
+            plotting.plt.imsave(out / f"sample_{index:0{digits}d}.png", image, **grey)
         plotting.save_image_grid(images[:100], out / "grid.png")
         print(f"wrote {args.n} PNG files and grid.png to {out}")
     else:
         out.parent.mkdir(parents=True, exist_ok=True)
         np.save(out, images)
         print(f"wrote {out}: uint8 {images.shape}")
+    if args.sonify is not None:
+        first = images[:8]
+        grid = plotting.image_grid(first, ncols=len(first), padding=0)
+        sonify.sonify(grid, args.sonify, seconds=1.5 * len(first))
+        print(f"wrote {args.sonify}: {len(first)} image(s) as sound, {1.5 * len(first):g} s")
     return 0
 
 

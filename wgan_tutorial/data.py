@@ -604,8 +604,8 @@ def read_image(path, image_size, channels):
             width, height = image.size
             side = min(width, height)
             left, top = (width - side) // 2, (height - side) // 2
-            image = image.resize((image_size, image_size), Image.Resampling.BICUBIC,
-                                 box=(left, top, left + side, top + side))
+            image = image.crop((left, top, left + side, top + side))
+            image = image.resize((image_size, image_size), Image.Resampling.BICUBIC)
             pixels = np.asarray(image, dtype=np.uint8)
     except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError,
             SyntaxError, EOFError):

@@ -1,4 +1,4 @@
-"""Scoring generated MNIST digits: the Frechet distance and the package's MNIST classifier.
+"""Scoring generated images: the Frechet distance, KID and the package's MNIST classifier.
 
 The groups of functions in this module:
 
@@ -18,15 +18,24 @@ The groups of functions in this module:
   2020, arXiv 1911.07023), `fid_tracker` (a Keras callback scoring a WGAN along training) and
   `w_estimate_vs_fid` (does the critic's W estimate track the FID?).
 
-FIDs computed here use this classifier's features: they compare models scored with this
-package, not numbers from papers that used Inception features (the TTUR authors advise an
-own MNIST classifier's late features for MNIST). Inception features are not offered: their
-weights cannot be fetched offline, and a 2048-d covariance needs more samples than the
-course draws. Like every FID, the value is biased upwards for small samples: compare models
-at equal sample size only.
+- Beyond MNIST: the feature-extractor registry `FEATURE_EXTRACTORS` ("mnist": this
+  classifier; "inception": Keras' InceptionV3 with ImageNet weights, 2048-d pool features at
+  299x299) behind `image_features`, and KID (Binkowski et al. 2018, arXiv 1801.01401,
+  Section 3 and Appendix A): `kid_from_features` (the unbiased MMD^2 with the cubic
+  polynomial kernel) and `kid` (averaged over random subsets, with its standard deviation).
 
-Taught in notebooks/04_fid_evaluation.ipynb.
+FIDs computed with the "mnist" features compare models scored with this package, not
+numbers from papers that used Inception features (the TTUR authors advise an own MNIST
+classifier's late features for MNIST). The "inception" features come from Keras' InceptionV3,
+whose numbers are close to, not identical with, those of the reference TF-FID graph (other
+weights export and resizing); their weights need a network once (or keras' cache), and
+without them the extractor says so in one line - it never switches to other features. Like
+every FID, the value is biased upwards for small samples: compare models at equal sample
+size only. KID has no such bias (its estimate is unbiased), which is why small runs quote it.
+
+Taught in notebooks/04_fid_evaluation.ipynb and notebooks/06_your_own_images.ipynb.
 """
+import collections
 import functools
 import hashlib
 import os
@@ -871,8 +880,15 @@ def _epoch_logger(epochs, steps, log):
     return EpochLog()
 
 
-def train_classifier(path=None, epochs=8, batch_size=128, learning_rate=1e-3, seed=0, limit=None, log=print):
-    """Train the package's MNIST classifier on a training split and score it on the test split.
+def classifier_weights_file(dataset="mnist"):
+    """The weights file name `train-classifier` writes: mnist_classifier.weights.h5, or
+    fashion_mnist_classifier.weights.h5 for Fashion-MNIST."""
+    return WEIGHTS_FILE if dataset == "mnist" else f"{dataset.replace('-', '_')}_classifier.weights.h5"
+
+
+def train_classifier(path=None, epochs=8, batch_size=128, learning_rate=1e-3, seed=0, limit=None, log=print,
+                     dataset="mnist"):
+    """Train the package's classifier on a training split and score it on the test split.
 
     Adam with a cosine decay of the learning rate to 0 over the run, cross-entropy on the
     logits, shuffling seeded by `seed` (`config.seed_everything`). The test split is used
@@ -886,6 +902,8 @@ def train_classifier(path=None, epochs=8, batch_size=128, learning_rate=1e-3, se
         seed: int >= 0.
         limit: train on the first `limit` training digits only (int >= 1), or all.
         log: called with each line of the report (epochs, test accuracy).
+        dataset: "mnist" or another 28x28 greyscale set of the registry ("fashion-mnist"), whose
+            `path` is then its `data_dir`.
 
     Returns:
         (classifier, report): the trained `keras.Model` (logits, uncompiled: saving its
@@ -909,10 +927,15 @@ def train_classifier(path=None, epochs=8, batch_size=128, learning_rate=1e-3, se
         raise ValueError(f"learning_rate must be a finite number > 0, got {learning_rate!r}")
     if limit is not None:
         limit = check_number(limit, "limit", 1, integer=True)
+    from wgan_tutorial.data import get_dataset
+
+    entry = get_dataset(dataset)
+    if entry.image_shape != (28, 28, 1):
+        raise ValueError(f"dataset must be a 28x28 greyscale set (mnist, fashion-mnist), got {dataset!r}")
     seed_everything(seed)
     started = time.perf_counter()
-    train_images, train_labels = load_mnist("train", path)
-    test_images, test_labels = load_mnist("test", path)
+    (train_images, train_labels), (test_images, test_labels) = (
+        (images[..., 0], labels) for images, labels in (entry.load(split, path) for split in ("train", "test")))
     if limit is not None:
         train_images, train_labels = train_images[:limit], train_labels[:limit]
     steps = -(-len(train_images) // batch_size)
@@ -938,3 +961,284 @@ def train_classifier(path=None, epochs=8, batch_size=128, learning_rate=1e-3, se
     inference_only.set_weights(classifier.get_weights())
     return inference_only, {"test_accuracy": accuracy, "train_size": len(train_images),
                         "test_size": len(test_images), "seconds": seconds}
+
+
+# ---------------------------------------------------------------------------------------
+# Feature extractors beyond MNIST, and KID.
+# ---------------------------------------------------------------------------------------
+
+INCEPTION_SIZE = 299
+INCEPTION_DIM = 2048
+INCEPTION_BATCH_SIZE = 50
+INCEPTION_WEIGHTS_FILE = "inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5"
+INCEPTION_WEIGHTS_URL = ("https://storage.googleapis.com/tensorflow/keras-applications/"
+                         "inception_v3/" + INCEPTION_WEIGHTS_FILE)
+
+
+def _as_model_input(images, value_range, name):
+    """Any (N, H, W[, C]) image array in a known range -> float32 (N, H, W, C) in [-1, 1]."""
+    images = np.asarray(images)
+    if images.ndim == 3:
+        images = images[..., None]
+    if images.ndim != 4 or images.shape[-1] not in (1, 3) or images.shape[0] == 0:
+        raise ValueError(f"{name} must have shape (N, H, W), (N, H, W, 1) or (N, H, W, 3) "
+                         f"with N >= 1, got {images.shape}")
+    if not (np.issubdtype(images.dtype, np.integer) or np.issubdtype(images.dtype, np.floating)):
+        raise ValueError(f"{name} must hold integers or floats, got dtype {images.dtype}")
+    low, high = float(images.min()), float(images.max())
+    if not (np.isfinite(low) and np.isfinite(high)):
+        raise ValueError(f"{name} must be finite, got NaN or infinite values")
+    if value_range is None:
+        integer = np.issubdtype(images.dtype, np.integer)
+        value_range = "uint8" if integer else ("[-1,1]" if low < 0 else "[0,1]")
+    if value_range not in VALUE_RANGES:
+        raise ValueError(f"value_range must be None or one of {tuple(VALUE_RANGES)}, "
+                         f"got {value_range!r}")
+    allowed_low, allowed_high = VALUE_RANGES[value_range]
+    slack = RANGE_TOLERANCE * (allowed_high - allowed_low)
+    if low < allowed_low - slack or high > allowed_high + slack:
+        raise ValueError(f"{name} values lie in [{low:.4g}, {high:.4g}], outside {value_range}")
+    return images, value_range
+
+
+def _batched(images, value_range, batch_size, forward, dim, desc, progress):
+    """forward(float32 batch in [-1, 1], (B, H, W, C)) -> (B, dim), over all images."""
+    from tqdm.auto import tqdm
+
+    rows = np.empty((len(images), dim), np.float32)
+    show = len(images) >= PROGRESS_MIN_IMAGES if progress is None else bool(progress)
+    for start in tqdm(range(0, len(images), batch_size), desc=desc, unit="batch",
+                      disable=not show, leave=False):
+        batch = images[start:start + batch_size].astype(np.float32)
+        low, high = VALUE_RANGES[value_range]
+        batch = np.clip(2.0 * (batch - low) / (high - low) - 1.0, -1.0, 1.0)
+        rows[start:start + len(batch)] = forward(batch)
+    return rows
+
+
+def mnist_features(images, batch_size=DEFAULT_BATCH_SIZE, value_range=None, progress=None):
+    """The MNIST classifier's 128-d features of any images, converted to 28x28 greyscale.
+
+    Colour images become their luma (0.299 R + 0.587 G + 0.114 B), other sizes are resized
+    (bilinear, antialiased) to 28x28: meaningful for digit-like images; for photographs use
+    "inception".
+
+    Args:
+        images: (N, H, W[, C]), C in (1, 3), uint8 or floats in [-1, 1] / [0, 1].
+        batch_size, value_range, progress: as `features`.
+
+    Returns:
+        float32 array (N, 128).
+
+    Taught in notebooks/06_your_own_images.ipynb.
+    """
+    from wgan_tutorial.data import convert_images
+
+    check_number(batch_size, "batch_size", 1, integer=True)
+    images, value_range = _as_model_input(images, value_range, "images")
+    forward = _inference_function(feature_extractor())
+
+    def to_features(batch):
+        batch = convert_images((batch + 1.0) * 127.5, (28, 28, 1))
+        return forward(batch)[0].numpy()
+
+    return _batched(images, value_range, batch_size, to_features, FEATURE_DIM, "MNIST features",
+                    progress)
+
+
+def inception_weights_path():
+    """Where keras keeps InceptionV3's ImageNet weights (no classifier top)."""
+    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+    return Path(home) / "models" / INCEPTION_WEIGHTS_FILE
+
+
+@functools.lru_cache(maxsize=2)
+def inception_model(weights="imagenet"):
+    """Keras' InceptionV3 without its top, average-pooled: (B, 299, 299, 3) in [-1, 1] -> (B, 2048).
+
+    Szegedy et al. 2016 (arXiv 1512.00567); the pool_3 features of Heusel et al. 2017
+    (arXiv 1706.08500). `weights=None` gives random weights (for tests of the plumbing only:
+    their numbers mean nothing).
+
+    Raises:
+        ValueError: the ImageNet weights are not in keras' cache and cannot be downloaded,
+            in one line that says how to get them.
+
+    Taught in notebooks/06_your_own_images.ipynb.
+    """
+    from wgan_tutorial.data import _host_answers
+
+    if weights == "imagenet" and not inception_weights_path().is_file() \
+            and not _host_answers(INCEPTION_WEIGHTS_URL):
+        raise ValueError(
+            f"Inception features need the InceptionV3 ImageNet weights, which are not in "
+            f"keras' cache and cannot be downloaded here (offline): download "
+            f"{INCEPTION_WEIGHTS_URL} into $KERAS_HOME/models (~/.keras/models), or use "
+            f"--features mnist")
+    import_tensorflow()
+    import keras
+
+    try:
+        return keras.applications.InceptionV3(include_top=False, weights=weights,
+                                              input_shape=(INCEPTION_SIZE, INCEPTION_SIZE, 3),
+                                              pooling="avg")
+    except Exception as error:  # a failed download or a damaged weights file
+        from wgan_tutorial.config import error_summary
+
+        raise ValueError(f"Inception weights could not be loaded ({error_summary(error)}); "
+                         f"download {INCEPTION_WEIGHTS_URL} into $KERAS_HOME/models") from None
+
+
+def inception_features(images, batch_size=INCEPTION_BATCH_SIZE, value_range=None,
+                       progress=None, weights="imagenet"):
+    """InceptionV3 2048-d pool features of any images (resized to 299x299, grey -> RGB).
+
+    Images in [-1, 1] are InceptionV3's own input range (keras' `preprocess_input`).
+    Close to, not identical with, the reference TF-FID graph's features.
+
+    Args:
+        images: (N, H, W[, C]), C in (1, 3), uint8 or floats in [-1, 1] / [0, 1].
+        batch_size: images per forward pass (default 50: 299x299 inputs are large).
+        value_range, progress: as `features`.
+        weights: "imagenet", or None for random weights (tests of the plumbing only).
+
+    Returns:
+        float32 array (N, 2048).
+
+    Raises:
+        ValueError: bad images; weights unavailable (see `inception_model`).
+
+    Taught in notebooks/06_your_own_images.ipynb.
+    """
+    check_number(batch_size, "batch_size", 1, integer=True)
+    images, value_range = _as_model_input(images, value_range, "images")
+    model = inception_model(weights)
+    tf = import_tensorflow()
+    resize = tf.function(lambda x: model(tf.image.resize(
+        tf.repeat(x, 3 // x.shape[-1], axis=-1), (INCEPTION_SIZE, INCEPTION_SIZE),
+        method="bilinear"), training=False), reduce_retracing=True)
+    return _batched(images, value_range, batch_size, lambda b: resize(b).numpy(),
+                    INCEPTION_DIM, "Inception features", progress)
+
+
+FeatureExtractor = collections.namedtuple("FeatureExtractor", "name dim description features")
+FEATURE_EXTRACTORS = {
+    "mnist": FeatureExtractor("mnist", FEATURE_DIM, "the package's MNIST classifier (128-d)",
+                              mnist_features),
+    "inception": FeatureExtractor("inception", INCEPTION_DIM,
+                                  "Keras InceptionV3, ImageNet weights (2048-d pool features)",
+                                  inception_features),
+}
+
+
+def image_features(images, features="mnist", value_range=None, progress=None):
+    """Features of images from the extractor named `features` (see `FEATURE_EXTRACTORS`).
+
+    Raises:
+        ValueError: unknown extractor, bad images, or the extractor unavailable.
+
+    Taught in notebooks/06_your_own_images.ipynb.
+    """
+    if features not in FEATURE_EXTRACTORS:
+        raise ValueError(f"features must be one of {tuple(FEATURE_EXTRACTORS)}, "
+                         f"got {features!r}")
+    return FEATURE_EXTRACTORS[features].features(images, value_range=value_range,
+                                                 progress=progress)
+
+
+def kid_from_features(features_a, features_b):
+    """KID: the unbiased estimate of MMD^2 with the kernel k(x, y) = (x.y / d + 1)^3.
+
+    Binkowski et al. 2018 (arXiv 1801.01401), Section 3 (KID) with the unbiased MMD^2 of
+    Gretton et al. 2012 (JMLR 13, Lemma 6): over all pairs,
+    sum_{i != j} k(x_i, x_j) / (m (m - 1)) + sum_{i != j} k(y_i, y_j) / (n (n - 1))
+    - 2 sum_{i, j} k(x_i, y_j) / (m n). It can be slightly negative when the sets agree.
+
+    Args:
+        features_a: (m, d) finite floats, m >= 2. features_b: (n, d), n >= 2.
+
+    Returns:
+        float.
+
+    Raises:
+        ValueError: not 2-D, fewer than 2 rows, or different d.
+
+    Taught in notebooks/06_your_own_images.ipynb.
+    """
+    a = _finite_float64("features_a", features_a, 2)
+    b = _finite_float64("features_b", features_b, 2)
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"features_a and features_b must have the same width, got "
+                         f"{a.shape[1]} and {b.shape[1]}")
+    if len(a) < 2 or len(b) < 2:
+        raise ValueError(f"features_a and features_b need at least 2 rows each, got "
+                         f"{len(a)} and {len(b)}")
+    d = a.shape[1]
+    m, n = len(a), len(b)
+    k_aa = (a @ a.T / d + 1.0) ** 3
+    k_bb = (b @ b.T / d + 1.0) ** 3
+    k_ab = (a @ b.T / d + 1.0) ** 3
+    return float((k_aa.sum() - np.trace(k_aa)) / (m * (m - 1))
+                 + (k_bb.sum() - np.trace(k_bb)) / (n * (n - 1))
+                 - 2.0 * k_ab.mean())
+
+
+def kid(features_a, features_b, subsets=100, subset_size=1000, seed=0):
+    """KID averaged over random subsets, with its standard deviation (Binkowski et al. 2018).
+
+    As their reference code: `subsets` times, draw min(subset_size, m, n) rows of each set
+    without replacement and take `kid_from_features`; report the mean and the standard
+    deviation over the subsets.
+
+    Args:
+        features_a, features_b: (m, d) and (n, d). subsets: int >= 1.
+        subset_size: int >= 2. seed: int >= 0.
+
+    Returns:
+        (mean, std): floats.
+
+    Raises:
+        ValueError: from `kid_from_features`, or a count out of range.
+
+    Taught in notebooks/06_your_own_images.ipynb.
+    """
+    subsets = check_number(subsets, "subsets", 1, integer=True)
+    subset_size = check_number(subset_size, "subset_size", 2, integer=True)
+    a = _finite_float64("features_a", features_a, 2)
+    b = _finite_float64("features_b", features_b, 2)
+    size = min(subset_size, len(a), len(b))
+    rng = np.random.default_rng(seed)
+    values = [kid_from_features(a[rng.choice(len(a), size, replace=False)],
+                                b[rng.choice(len(b), size, replace=False)])
+              for _ in range(subsets)]
+    return float(np.mean(values)), float(np.std(values))
+
+
+def score_images(fake, real, features="mnist", with_kid=True, value_range=None, progress=None):
+    """FID and (optionally) KID of generated images against real ones, with one extractor.
+
+    Args:
+        fake, real: image arrays (N, H, W[, C]), N >= 2 (ranges inferred or `value_range`
+            for fake; real inferred).
+        features: a name of `FEATURE_EXTRACTORS`.
+        with_kid: also compute `kid` (100 subsets of up to 1,000).
+
+    Returns:
+        dict: "features", "n_fake", "n_real", "fid", and with KID "kid", "kid_std".
+
+    Raises:
+        ValueError: as `image_features`; fewer than 2 images.
+
+    Taught in notebooks/06_your_own_images.ipynb.
+    """
+    rows_fake = image_features(fake, features, value_range, progress)
+    rows_real = image_features(real, features, None, progress)
+    for name, rows in (("fake", rows_fake), ("real", rows_real)):
+        if len(rows) < 2:
+            raise ValueError(f"{name} must hold at least 2 images, got {len(rows)}")
+    report = {"features": features, "n_fake": len(rows_fake), "n_real": len(rows_real),
+              "fid": frechet_distance(*feature_statistics(rows_fake),
+                                      *feature_statistics(rows_real))}
+    if with_kid:
+        report["kid"], report["kid_std"] = kid(rows_fake, rows_real)
+    return report
