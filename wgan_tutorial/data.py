@@ -675,7 +675,7 @@ class ImageFolder:
         if self.skipped is None:
             self.skipped = len(bad)
             if bad:
-                _log.info("%s: skipped %d unreadable file(s) of %d (e.g. %s)", self.root,
+                _log.info("image folder: skipped %d unreadable file(s) of %d (e.g. %s)",
                           len(bad), len(self.files), bad[0].relative_to(self.root))
         if not yielded:
             raise ValueError(f"--data-dir {self.root}: none of its {len(self.files)} image "

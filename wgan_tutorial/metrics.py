@@ -1221,7 +1221,8 @@ def score_images(fake, real, features="mnist", with_kid=True, value_range=None, 
         fake, real: image arrays (N, H, W[, C]), N >= 2 (ranges inferred or `value_range`
             for fake; real inferred).
         features: a name of `FEATURE_EXTRACTORS`.
-        with_kid: also compute `kid` (100 subsets of up to 1,000).
+        with_kid: also compute `kid`: 100 subsets of min(1,000, N / 2) rows, N the smaller
+            set (half, so that the subsets differ and their spread means something).
 
     Returns:
         dict: "features", "n_fake", "n_real", "fid", and with KID "kid", "kid_std".
@@ -1240,5 +1241,6 @@ def score_images(fake, real, features="mnist", with_kid=True, value_range=None, 
               "fid": frechet_distance(*feature_statistics(rows_fake),
                                       *feature_statistics(rows_real))}
     if with_kid:
-        report["kid"], report["kid_std"] = kid(rows_fake, rows_real)
+        subset_size = max(2, min(1000, min(len(rows_fake), len(rows_real)) // 2))
+        report["kid"], report["kid_std"] = kid(rows_fake, rows_real, subset_size=subset_size)
     return report

@@ -40,7 +40,7 @@ def default_optimizers(loss, learning_rate=None, beta_1=0.5):
     official `gan_mnist.py` beta_1 = 0.5).
 
     Args:
-        loss: "clip" or "gp".
+        loss: a name of `losses.LOSSES` (its entry names the optimizer and learning rate).
         learning_rate: float > 0, or None for the paper's value.
         beta_1: float in [0, 1), Adam's first-moment decay (gp only).
 
@@ -84,7 +84,8 @@ class WGAN(keras.Model):
     Args:
         generator: keras.Model (B, noise_dim) -> (B, ...).
         critic: keras.Model (B, ...) -> (B, 1). No batch norm or dropout (gp).
-        loss: "clip" or "gp".
+        loss: a name of `losses.LOSSES` ("clip", "gp" or "lp"); its entry's functions are
+            what `train_step` calls.
         n_critic: int >= 1, critic updates per generator update.
         clip_value: float > 0, the clipping constant c (clip only).
         gp_weight: float >= 0, lambda (gp only).
@@ -493,8 +494,8 @@ GENERATOR_FILE, CURVES_FILE = "generator.keras", "training_curves.png"
 UNLIMITED_STEPS = 10**9  # the step target of a run bounded by max_seconds only
 CONFIG_KEYS = ("loss", "dataset", "noise_dim", "width", "depth", "n_critic", "batch_size",
                "learning_rate", "beta_1", "clip_value", "gp_weight", "one_sided", "seed", "ema")
-# Keys added with the data-set registry; a run saved before them has MNIST's or a toy's values.
-OPTIONAL_CONFIG_KEYS = ("image_shape", "max_images")
+# Also in a config: "image_shape" and "max_images" (`read_config` gives a run saved before them
+# MNIST's shape, or None for a toy set, and no subset).
 
 
 def toy_pool_size():
@@ -729,19 +730,21 @@ def train(loss=None, dataset=None, steps=None, epochs=None, max_seconds=None, sa
 
     if dataset is not None:
         dataset = data.get_dataset(dataset).name  # aliases such as "cifar10"
-    if data_dir is not None:
-        data_path = data_dir
+    if data_dir is not None and data_path is not None:
+        raise ValueError("give data_dir or data_path, not both")
+    data_path = data_dir if data_dir is not None else data_path
+    save_dir = None if save_dir is None else Path(save_dir)
+    saved = read_config(save_dir) if save_dir is not None else None
     image_shape = None
     if image_size is not None or channels is not None:
-        image_shape = list(data.dataset_image_shape(dataset or "mnist", image_size, channels))
+        shape_of = dataset or (saved["dataset"] if saved is not None else "mnist")
+        image_shape = list(data.dataset_image_shape(shape_of, image_size, channels))
     requested = {key: value for key, value in dict(
         loss=loss, dataset=dataset, noise_dim=noise_dim, width=width, depth=depth,
         n_critic=n_critic, batch_size=batch_size, learning_rate=learning_rate, beta_1=beta_1,
         clip_value=clip_value, gp_weight=gp_weight, one_sided=one_sided, seed=seed,
         ema=ema, image_shape=image_shape, max_images=max_images).items()
         if value is not None}
-    save_dir = None if save_dir is None else Path(save_dir)
-    saved = read_config(save_dir) if save_dir is not None else None
     if saved is not None:
         for key, value in requested.items():
             if value != saved[key]:
