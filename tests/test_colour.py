@@ -176,3 +176,31 @@ def test_no_module_outside_the_registries_branches_on_a_loss_or_a_runs_dataset_n
                  for number, line in enumerate(path.read_text().splitlines(), 1)
                  if pattern.search(line)]
     assert offenders == []
+
+
+def test_train_classifier_for_fashion_mnist_from_its_idx_files(tmp_path, capsys):
+    from tests.test_datasets import _write_idx
+
+    _write_idx(tmp_path / "fashion")
+    status = cli.main(["train-classifier", "--dataset", "fashion-mnist", "--data-path",
+                       str(tmp_path / "fashion"), "--epochs", "1", "--batch-size", "4",
+                       "--out", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert status == 0 and "training on 5 digits, testing on 3" in out
+    assert (tmp_path / "out" / "fashion_mnist_classifier.weights.h5").is_file()
+    assert "--dataset fashion-mnist" in (tmp_path / "out" / metrics.LOG_FILE).read_text()
+
+
+def test_mnist_fid_report_adds_kid_when_asked(tmp_path, capsys):
+    images, _ = data.load_mnist("test", verbose=False)
+    np.save(tmp_path / "fake.npy", images[:200])
+    assert cli.main(["fid", "--fake", str(tmp_path / "fake.npy"), "--kid"]) == 0
+    out = capsys.readouterr().out
+    assert "real-vs-real floor" in out
+    kid_value = float(re.search(r"KID: (-?\d+\.\d+) \+- (\d+\.\d+)", out).group(1))
+    # real test digits against the test split: the unbiased KID is near zero, far below a
+    # batch of blank images' (the same command on zeros)
+    np.save(tmp_path / "blank.npy", np.zeros((200, 28, 28), np.uint8))
+    assert cli.main(["fid", "--fake", str(tmp_path / "blank.npy"), "--kid"]) == 0
+    blank = float(re.search(r"KID: (-?\d+\.\d+)", capsys.readouterr().out).group(1))
+    assert abs(kid_value) < 0.05 * blank
