@@ -384,15 +384,27 @@ def build_parser():
 
 
 def main(argv=None):
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    TensorFlow's log noise is kept off stderr (unless `TF_CPP_MIN_LOG_LEVEL` says otherwise)
+    and the package's messages are shown. A missing or too old TensorFlow / Keras ends with
+    one line saying what to install, and exit status 1.
+    """
+    from wgan_tutorial import config
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
+    config.quiet_tensorflow()
+    config.log_to_stderr()
     run = COMMANDS[args.command][1]
     try:
         return run(args)
+    except config.MissingDependency as error:
+        print(f"{PROG} {args.command}: error: {error}", file=sys.stderr)
+        return 1
     except (ValueError, UsageError) as error:
         print(f"{PROG} {args.command}: error: {error}", file=sys.stderr)
         return 2
