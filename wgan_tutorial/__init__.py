@@ -11,7 +11,7 @@ variable, file descriptor or random seed is touched.
 """
 import logging
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
