@@ -28,16 +28,18 @@ width 8, so that tests and notebook checks take seconds.
 
 Taught in notebooks/02_wgan_weight_clipping.ipynb and notebooks/03_wgan_gp_mnist.ipynb.
 """
+import math
+
 import numpy as np
 
+from wgan_tutorial import defaults, resources
 from wgan_tutorial.config import check_number, import_tensorflow, pick
 
 tf = import_tensorflow()
 import keras  # noqa: E402
 
-DEFAULT_NOISE_DIM = 128
-DEFAULT_WIDTH_FULL = 16
-DEFAULT_WIDTH_FAST = 8
+DEFAULT_WIDTH_FULL = defaults.MNIST_WIDTH
+DEFAULT_WIDTH_FAST = defaults.MNIST_WIDTH_FAST
 IMAGE_SHAPE = (28, 28, 1)
 
 
@@ -46,7 +48,7 @@ def default_width():
     return pick(DEFAULT_WIDTH_FULL, DEFAULT_WIDTH_FAST)
 
 
-def mnist_generator(noise_dim=DEFAULT_NOISE_DIM, width=None, name="generator"):
+def mnist_generator(noise_dim=defaults.NOISE_DIM, width=None, name="generator"):
     """DCGAN-style MNIST generator: z -> Dense 7x7x(2 width) -> 14x14x width -> 28x28x1, tanh.
 
     Shaped like the generator of Gulrajani et al. 2017 (arXiv 1704.00028, official
@@ -67,6 +69,8 @@ def mnist_generator(noise_dim=DEFAULT_NOISE_DIM, width=None, name="generator"):
     """
     noise_dim = check_number(noise_dim, "noise_dim", 1, integer=True)
     width = check_number(default_width() if width is None else width, "width", 1, integer=True)
+    _check_weight_memory(noise_dim * 7 * 7 * 2 * width,
+                         f"noise_dim = {noise_dim} with width = {width}")
     z = keras.Input((noise_dim,), name="z")
     x = keras.layers.Dense(7 * 7 * 2 * width, activation="relu")(z)
     x = keras.layers.Reshape((7, 7, 2 * width))(x)
@@ -106,10 +110,17 @@ def mnist_critic(width=None, name="critic"):
     return keras.Model(x_in, keras.layers.Dense(1)(x), name=name)
 
 
+def _check_weight_memory(count, what):
+    """Refuse, before Keras allocates them, weights that cannot fit in memory (float32)."""
+    resources.check_allocation(4 * count, f"{what} ({count:,} float32 weights)")
+
+
 def _mlp(input_dim, output_dim, hidden, depth, name):
     input_dim = check_number(input_dim, "input_dim", 1, integer=True)
     hidden = check_number(hidden, "hidden", 1, integer=True)
     depth = check_number(depth, "depth", 1, integer=True)
+    _check_weight_memory((input_dim + (depth - 1) * hidden) * hidden,
+                         f"an MLP of {input_dim} inputs and {depth} x {hidden} units")
     x_in = keras.Input((input_dim,))
     x = x_in
     for _ in range(depth):
@@ -173,12 +184,15 @@ def sample(generator, n, seed=0, batch_size=500):
         float32 numpy array (n, *generator output shape) (images in [-1, 1] for MNIST).
 
     Raises:
-        ValueError: n, seed or batch_size out of range.
+        ValueError: n, seed or batch_size out of range; n samples too large for the
+            available memory.
     """
     n = check_number(n, "n", 1, integer=True)
     seed = check_number(seed, "seed", 0, integer=True)
     batch_size = check_number(batch_size, "batch_size", 1, integer=True)
     noise_dim = generator.input_shape[-1]
+    shape = tuple(generator.output_shape[1:])
+    resources.check_allocation(4 * n * math.prod(shape), f"n = {n} samples of shape {shape}")
     rng = np.random.default_rng(seed)
     out = None
     for start in range(0, n, batch_size):
