@@ -175,7 +175,8 @@ def main():
     print("where one step's time goes (each part timed alone, x its count per step):")
     for name, seconds in parts.items():
         share = per_update[name] * seconds / step_seconds
-        print(f"  {name:26s} {seconds * 1e3:7.2f} ms x {per_update[name]} = {share:6.1%} of the step")
+        print(f"  {name:26s} {seconds * 1e3:7.2f} ms x {per_update[name]} = {share:6.1%} "
+              f"of the step")
 
 
 if __name__ == "__main__":
