@@ -90,6 +90,7 @@ def test_an_unlisted_mistake_fails_without_a_wrong_name():
 def test_a_step_that_does_nothing_fails():
     result = step_checker.check_train_step(lambda wgan, real: None, "clip")
     assert not result.passed and result.max_difference > 1e-3
+    assert "leaves every weight" in result.message
 
 
 @pytest.mark.parametrize("argument, message", [

@@ -215,6 +215,10 @@ def check_train_step(step, loss="gp", seed=0):
         worst = max(worst, difference)
         if difference <= TOLERANCE:
             continue
+        if _difference(_weights(_build(loss, critic_init, seed)), got) == 0.0:
+            return StepCheck(False, difference, None,
+                             "Not yet: your step leaves every weight of the critic and the "
+                             "generator unchanged.")
         for mistake in LOSS_MISTAKES[loss]:
             mistaken = _run(mistaken_step(mistake), loss, critic_init, seed, real)
             if _difference(mistaken, expected) > TOLERANCE >= _difference(mistaken, got):
