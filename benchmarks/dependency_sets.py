@@ -45,6 +45,7 @@ OLDEST = [
     "pytest==8.0.0",
     "nbval==0.11.0",
     "playwright==1.40.0",
+    "jupyterlab==4.0.0",
 ]
 NAMES = [requirement.split("==")[0] for requirement in OLDEST]
 SETS = {"oldest": OLDEST, "newest": NAMES}

@@ -290,10 +290,8 @@ def _enable_colab_widgets():
     explorers of notebook 05 render as text); Colab's own ipywidgets 7 needs nothing."""
     if sys.modules.get("google.colab") is None:
         return
-    try:
-        import ipywidgets
-    except ImportError:
-        return
+    import ipywidgets
+
     if _version_tuple(ipywidgets.__version__) >= (8, 0):
         from google.colab import output
 
