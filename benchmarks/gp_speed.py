@@ -23,7 +23,7 @@ from wgan_tutorial.config import import_tensorflow, seed_everything
 tf = import_tensorflow()
 import keras  # noqa: E402
 
-from wgan_tutorial import models, training  # noqa: E402
+from wgan_tutorial import defaults, models, training  # noqa: E402
 from wgan_tutorial.data import mnist_dataset  # noqa: E402
 
 WARMUP_STEPS = 5
@@ -46,7 +46,7 @@ class _StepClock(keras.callbacks.Callback):
                 self.model.stop_training = True
 
 
-def measure(width, batch_size, seconds, n_critic=5, noise_dim=models.DEFAULT_NOISE_DIM):
+def measure(width, batch_size, seconds, n_critic=5, noise_dim=defaults.NOISE_DIM):
     """Steps/s and images/s of WGAN-GP at this width and batch size; prints one line."""
     seed_everything(0)
     generator = models.mnist_generator(noise_dim, width)

@@ -171,8 +171,10 @@ def test_lp_trains_and_logs_its_penalty():
 def test_no_module_outside_the_registries_branches_on_a_loss_or_a_runs_dataset_name():
     package = Path(training.__file__).parent
     pattern = re.compile(r"""(loss|loss_type)\s*[!=]=\s*["']|\["dataset"\]\s*[!=]=\s*["']""")
+    # step_checker.py writes Algorithm 1 of each paper out by hand, as the oracle of a student
+    # exercise (clip and gp only): its branches are the exercise, not a consumer of the registry.
     offenders = [f"{path.name}:{number}" for path in sorted(package.glob("*.py"))
-                 if path.name not in ("losses.py", "data.py")
+                 if path.name not in ("losses.py", "data.py", "step_checker.py")
                  for number, line in enumerate(path.read_text().splitlines(), 1)
                  if pattern.search(line)]
     assert offenders == []

@@ -91,8 +91,10 @@ def test_penalty_of_half_squared_norm_critic_matches_uniform_weight_closed_form(
     critic = keras.Sequential([keras.Input((2,)), HalfSquaredNorm()])
     penalty, norms = losses.gradient_penalty(critic, real, fake, seed=7)
     assert float(penalty) == pytest.approx(1 / 3, abs=0.008)
-    assert abs(float(penalty) - 5.0) > 4.0
-    assert norms.numpy().min() >= 0.0 and norms.numpy().max() <= 2.0 + 1e-5
+    # the norms are u |v| = 2u: mean 1, at most 2 (standard error of the mean 2 / sqrt(12 n)
+    # = 0.003)
+    assert float(norms.numpy().mean()) == pytest.approx(1.0, abs=0.015)
+    assert norms.numpy().max() <= 2.0 + 1e-5
 
 
 def test_penalty_and_its_weight_gradient_are_finite_for_a_constant_critic():

@@ -80,7 +80,6 @@ def test_frechet_distance_is_finite_and_close_on_rank_deficient_covariances(seed
     statistics_a, statistics_b = metrics.feature_statistics(a), metrics.feature_statistics(b)
     assert np.linalg.matrix_rank(statistics_a[1]) == 4
     value = metrics.frechet_distance(*statistics_a, *statistics_b)
-    assert np.isfinite(value)
     assert value == pytest.approx(_frechet_by_eigh(*statistics_a, *statistics_b), rel=1e-4)
 
 
@@ -216,24 +215,25 @@ def test_fid_grows_when_digits_are_corrupted_and_names_the_bad_argument(test_dig
         metrics.fid(images * 255.0, images)
 
 
-def test_classify_and_class_coverage_shapes_and_sums(test_digits):
+def test_classify_class_coverage_and_probabilities_agree_with_the_labels(test_digits):
+    # the oracle is MNIST's own labels: the classifier is >= 99% accurate on them
     images, labels = test_digits
     predicted = metrics.classify(images[:100])
-    assert predicted.shape == (100,) and predicted.min() >= 0 and predicted.max() <= 9
+    assert predicted.shape == (100,) and np.mean(predicted == labels[:100]) >= 0.97
     coverage = metrics.class_coverage(images)
-    assert coverage.shape == (10,) and coverage.sum() == pytest.approx(1.0)
     np.testing.assert_allclose(coverage, 0.1, atol=0.005)  # the subset holds 200 digits per class
     sevens = metrics.class_coverage(images[labels == 7])
-    assert sevens[7] >= 0.98 and sevens.sum() == pytest.approx(1.0)
+    assert sevens[7] >= 0.98
     probabilities = metrics.class_probabilities(images[:10])
     assert probabilities.shape == (10, 10)
-    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)  # a softmax, normalised
+    assert np.all(probabilities[np.arange(10), labels[:10]] > 0.5)
 
 
 def test_inception_score_is_near_10_for_real_digits_and_near_1_for_one_class(test_digits):
     images, labels = test_digits
-    assert 9.0 < metrics.inception_score(images) <= 10.0
-    assert 1.0 <= metrics.inception_score(images[labels == 3][:100]) < 1.2
+    assert metrics.inception_score(images) > 9.0
+    assert metrics.inception_score(images[labels == 3][:100]) < 1.2
 
 
 # --- the real statistics and their cache ----------------------------------------------------

@@ -4,7 +4,7 @@ import socket
 import numpy as np
 import pytest
 
-from wgan_tutorial import models, pretrained, training
+from wgan_tutorial import data, models, pretrained, training
 
 NAME = "wgan-clip-mnist"
 FOLDER = pretrained.pretrained_dir() / NAME
@@ -49,12 +49,16 @@ def test_was_trained_with_the_papers_clipping_algorithm_at_the_recorded_rate():
     assert "wgan-tutorial train --loss clip --dataset mnist --learning-rate 5e-4" in command
 
 
-def test_loads_offline_and_samples_digits_in_the_tanh_range(offline):
+def test_loads_offline_and_samples_images_with_mnist_s_share_of_background(offline):
     generator = pretrained.load_generator(f"pretrained:{NAME}")
     images = models.sample(generator, 16, seed=0)
     assert images.shape == (16, 28, 28, 1) and images.dtype == np.float32
-    assert np.all(images >= -1.0) and np.all(images <= 1.0)
-    assert images.std() > 0.1  # not a constant image
+    # Independent of the model: real test digits are ~81.5% background (uint8 <= 12, i.e.
+    # <= -0.9 in the tanh range); generated digits match that within 0.06 (0.79-0.83
+    # measured for seeds 0-2), an untrained generator's grey fog has none.
+    real = data.load_mnist("test", verbose=False)[0]
+    assert np.mean(images <= -0.9) == pytest.approx(np.mean(real <= 12), abs=0.06)
+    assert images.mean(axis=(1, 2, 3)).std() > 0.02  # not one image 16 times
 
 
 def test_checkpoint_and_metrics_describe_the_same_run(clip_wgan):

@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from wgan_tutorial import cli, metrics, models, pretrained, training
+from wgan_tutorial import cli, data, metrics, models, pretrained, training
 
 NAME = "wgan-gp-mnist"
 SOURCE = f"pretrained:{NAME}"
@@ -55,10 +55,14 @@ def test_full_wgan_loads_with_its_critic_at_the_recorded_last_step():
     assert scores.shape == (2, 1)
 
 
-def test_samples_are_28x28_images_in_the_tanh_range(generator):
+def test_samples_are_28x28_images_with_mnist_s_share_of_background(generator):
     images = models.sample(generator, 16, seed=0)
     assert images.shape == (16, 28, 28, 1) and images.dtype == np.float32
-    assert images.min() >= -1.0 and images.max() <= 1.0
+    # Independent of the model: real test digits are ~81.5% background (uint8 <= 12, i.e.
+    # <= -0.9 in the tanh range); generated digits match that within 0.06 (0.79-0.83
+    # measured for seeds 0-2), an untrained generator's grey fog has none.
+    real = data.load_mnist("test", verbose=False)[0]
+    assert np.mean(images <= -0.9) == pytest.approx(np.mean(real <= 12), abs=0.06)
 
 
 def test_sample_command_writes_uint8_digits(tmp_path, capsys):

@@ -36,10 +36,19 @@ def _conda_pip_requirements(path):
 
 
 def test_environment_files_list_the_same_packages_as_pyproject():
-    expected = _names(PYPROJECT["project"]["dependencies"])
-    expected |= _names(PYPROJECT["project"]["optional-dependencies"]["test"])
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    runtime = _names(PYPROJECT["project"]["dependencies"])
+    # Local conda: the course, JupyterLab and the tests.
+    expected = runtime | _names(extras["lab"]) | _names(extras["test"])
     assert _names(_conda_pip_requirements(ROOT / "environment.yml")) == expected
-    assert _names(_conda_pip_requirements(ROOT / "binder" / "environment.yml")) == expected
+    # Binder: the course only; repo2docker brings JupyterLab, students run no tests.
+    assert _names(_conda_pip_requirements(ROOT / "binder" / "environment.yml")) == runtime
+
+
+def _lower_bounds(requirements):
+    """{name: "x.y.z"} of requirement strings "name>=x.y.z" (environment files: "name>=...")."""
+    return {re.match(r"[A-Za-z0-9_.\-]+", r).group(0).lower(): r.split(">=")[1].split(",")[0]
+            for r in requirements if ">=" in r}
 
 
 def test_pyproject_pins_lower_bounds_and_binder_pins_exactly():
@@ -47,6 +56,74 @@ def test_pyproject_pins_lower_bounds_and_binder_pins_exactly():
         assert ">=" in requirement and "==" not in requirement, requirement
     for requirement in _conda_pip_requirements(ROOT / "binder" / "environment.yml"):
         assert "==" in requirement, requirement
+    # The local conda file states the same minimums as pyproject.
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    everything = PYPROJECT["project"]["dependencies"] + extras["lab"] + extras["test"]
+    assert _lower_bounds(_conda_pip_requirements(ROOT / "environment.yml")) == \
+        _lower_bounds(everything)
+
+
+def test_package_checks_the_same_minimums_as_pyproject():
+    from wgan_tutorial import config
+
+    bounds = _lower_bounds(PYPROJECT["project"]["dependencies"])
+    assert tuple(map(int, bounds["tensorflow"].split(".")[:2])) == config.MIN_TENSORFLOW
+    assert tuple(map(int, bounds["keras"].split(".")[:2])) == config.MIN_KERAS
+    assert f'"tensorflow>={bounds["tensorflow"][:4]}"' in config.INSTALL_HINT
+
+
+def test_oldest_dependency_set_of_the_benchmark_is_pyprojects_lower_bounds():
+    script = (ROOT / "benchmarks" / "dependency_sets.py").read_text()
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    for name, version in _lower_bounds(PYPROJECT["project"]["dependencies"] + extras["test"]).items():
+        assert f'"{name}=={version}"' in script, name
+
+
+def test_readme_states_the_pythons_that_pyproject_allows():
+    low, high = re.fullmatch(r">=3\.(\d+),<3\.(\d+)", PYPROJECT["project"]["requires-python"]).groups()
+    assert f"Python 3.{low} to 3.{int(high) - 1}" in (ROOT / "README.md").read_text()
+
+
+def test_license_is_an_spdx_expression_with_the_mnist_note():
+    project = PYPROJECT["project"]
+    assert project["license"] == "MIT AND CC-BY-SA-3.0"
+    for name in project["license-files"]:
+        assert (ROOT / name).is_file(), name
+    note = (ROOT / "LICENSE-MNIST.md").read_text()
+    assert "CC BY-SA 3.0" in note and "mnist_subset.npz" in note
+
+
+def test_version_has_one_source_and_a_changes_entry():
+    from wgan_tutorial import __version__
+
+    assert PYPROJECT["project"]["dynamic"] == ["version"]
+    assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"] == {
+        "attr": "wgan_tutorial.__version__"}
+    assert re.search(rf"^## {re.escape(__version__)} ", (ROOT / "CHANGES.md").read_text(), re.M)
+
+
+def test_conftest_defaults_to_fast_mode_but_honours_an_explicit_setting():
+    import os
+    import subprocess
+    import sys
+
+    def fast_after_conftest(value):
+        environment = {k: v for k, v in os.environ.items() if k != "WGAN_TUTORIAL_FAST"}
+        if value is not None:
+            environment["WGAN_TUTORIAL_FAST"] = value
+        script = "import os, runpy; runpy.run_path('conftest.py'); print(os.environ['WGAN_TUTORIAL_FAST'])"
+        return subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=environment,
+                              capture_output=True, text=True, check=True).stdout.strip()
+
+    assert fast_after_conftest(None) == "1"
+    assert fast_after_conftest("0") == "0"
+    assert fast_after_conftest("1") == "1"
+
+
+def _release_tag():
+    from wgan_tutorial import __version__
+
+    return f"v{__version__}"
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
@@ -54,21 +131,31 @@ def test_notebook_badges_point_at_their_own_notebook(notebook):
     cells = json.loads(notebook.read_text())["cells"]
     header = "".join(cells[0]["source"])
     own = f"notebooks/{notebook.name}"
-    colab = f"https://colab.research.google.com/github/{REPO_PATH}/blob/main/{own}"
+    # Colab and Kaggle open the notebook of the release their install cell installs; Binder
+    # builds the branch tip, package and notebook alike.
+    release = f"https://github.com/{REPO_PATH}/blob/{_release_tag()}/{own}"
+    colab = f"https://colab.research.google.com/github/{REPO_PATH}/blob/{_release_tag()}/{own}"
+    kaggle = f"https://kaggle.com/kernels/welcome?src={release}"
     binder = f"https://mybinder.org/v2/gh/{REPO_PATH}/HEAD?labpath={own.replace('/', '%2F')}"
-    assert colab in header and binder in header
-    links = re.findall(r"\)\]\((https://(?:colab|mybinder)[^)]+)\)", header)  # link targets
-    assert links and all(link in (colab, binder) for link in links)
+    links = re.findall(r"\)\]\((https://(?:colab|kaggle|mybinder)[^)]+)\)", header)
+    assert sorted(links) == sorted([colab, kaggle, binder])
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_setup_cell_installs_from_the_repository_on_colab(notebook):
+def test_notebook_setup_cell_installs_the_release_on_colab_and_kaggle_only(notebook):
     cells = json.loads(notebook.read_text())["cells"]
-    first_code = next("".join(c["source"]) for c in cells if c["cell_type"] == "code")
-    assert '"google.colab" in sys.modules' in first_code
-    assert f"git+{REPO_URL}" in first_code
-    assert "tensorflow" not in first_code.split("%pip install")[1].split("\n")[0]
-    assert "setup_notebook()" in first_code
+    setup = next(c for c in cells if c["cell_type"] == "code")
+    code = "".join(setup["source"])
+    condition = 'if "google.colab" in sys.modules or "KAGGLE_KERNEL_RUN_TYPE" in os.environ:'
+    assert condition in code
+    install = code.split(condition)[1].split("\n")[1].strip()
+    # Only the package, pinned to the release: pip keeps every dependency the platform has
+    # (no --upgrade, no TensorFlow, no JupyterLab extra).
+    assert install == f'%pip install -q "wgan-tutorial @ git+{REPO_URL}@{_release_tag()}"'
+    assert code.rstrip().endswith("wgan_tutorial.setup_notebook()")
+    printed = "".join("".join(output.get("text", "")) for output in setup["outputs"])
+    assert f"wgan_tutorial {_release_tag()[1:]} |" in printed and "fast mode: off" in printed
+    assert not re.search(r"/(work|tmp|root|home)/", printed)
 
 
 def test_readme_badges_and_links_use_the_repository_url():

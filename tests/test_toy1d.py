@@ -6,7 +6,7 @@ from scipy.special import expit
 from wgan_tutorial import toy1d
 from wgan_tutorial.config import import_tensorflow
 
-import_tensorflow()  # before keras: mutes TensorFlow's start-up lines
+tf = import_tensorflow()  # before keras: mutes TensorFlow's start-up lines
 import keras  # noqa: E402
 
 
@@ -127,8 +127,21 @@ def test_layer_gradient_norms_has_one_entry_per_dense_layer():
     from wgan_tutorial import models
 
     critic = models.toy_critic(input_dim=2, hidden=8, depth=3)
-    norms = toy1d.layer_gradient_norms(critic, np.ones((4, 2)), np.zeros((4, 2)))
-    assert norms.shape == (4,) and np.all(norms >= 0)
+    real, fake = np.ones((4, 2), np.float32), np.zeros((4, 2), np.float32)
+    norms = toy1d.layer_gradient_norms(critic, real, fake)
+    assert norms.shape == (4,)
+    # Oracles. Last entry: L = mean f(fake) - mean f(real) is linear in the output layer's
+    # input h with weights w, so dL/dh is w/4 on each fake row and -w/4 on each real row:
+    # norm |w| sqrt(8 / 16) = |w| / sqrt(2), whatever the ReLUs do. First entry: dL/dx by
+    # automatic differentiation of the whole critic at once.
+    output_kernel = critic.layers[-1].get_weights()[0]
+    assert norms[-1] == pytest.approx(np.linalg.norm(output_kernel) / np.sqrt(2), rel=1e-5)
+    points = tf.constant(np.concatenate([real, fake]))
+    with tf.GradientTape() as tape:
+        tape.watch(points)
+        scores = critic(points)
+        loss = tf.reduce_mean(scores[4:]) - tf.reduce_mean(scores[:4])
+    assert norms[0] == pytest.approx(float(tf.norm(tape.gradient(loss, points))), rel=1e-5)
 
 
 @pytest.mark.parametrize("kwargs, message", [

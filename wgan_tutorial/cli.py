@@ -8,6 +8,7 @@ import argparse
 import sys
 
 from wgan_tutorial import __version__
+from wgan_tutorial import defaults as D
 
 PROG = "wgan-tutorial"
 
@@ -88,18 +89,21 @@ def _add_train_classifier(parser):
     parser.add_argument("--limit", type=int_at_least(1), help="train on the first LIMIT training digits only")
     parser.add_argument("--out", help="folder for mnist_classifier.weights.h5 and train_log.txt (default: "
                         "<cache>/classifier; the weights the package uses are in wgan_tutorial/assets/classifier)")
+    parser.add_argument("--overwrite", action="store_true", help="replace the weights already in --out")
 
 
 def _run_train_classifier(args):
     import shlex
     from pathlib import Path
 
-    from wgan_tutorial import config, metrics
+    from wgan_tutorial import config, metrics, resources
     from wgan_tutorial.data import mnist_source
 
     out = Path(args.out) if args.out else config.cache_dir() / "classifier"
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out must be a folder, got the file {out}")
+    resources.writable_folder(out, "--out")
+    resources.output_path(out / metrics.classifier_weights_file(args.dataset), "--out", args.overwrite)
     command = ["wgan-tutorial", "train-classifier"]
     if args.dataset != "mnist":
         command += ["--dataset", args.dataset]
@@ -124,7 +128,6 @@ def _run_train_classifier(args):
     classifier, _ = metrics.train_classifier(path=args.data_path, epochs=args.epochs, batch_size=args.batch_size,
                                              learning_rate=args.learning_rate, seed=args.seed, limit=args.limit,
                                              log=log, dataset=args.dataset)
-    out.mkdir(parents=True, exist_ok=True)
     weights = out / metrics.classifier_weights_file(args.dataset)
     classifier.save_weights(weights)
     log(f"weights: {weights} ({weights.stat().st_size / 1e6:.2f} MB, {classifier.count_params():,} parameters)")
@@ -284,25 +287,29 @@ def _add_train(parser):
                         help="train on a random (seeded) subset of this many images "
                         "(the CelebA WGAN uses 3000)")
     parser.add_argument("--learning-rate", "--learning_rate", dest="learning_rate",
-                        type=float_above(0.0), help="default: clip 5e-5 (RMSprop), gp on MNIST 1e-3 (Adam, measured fastest on a CPU), gp on toys 1e-4")
+                        type=float_above(0.0), help=f"default: clip {D.PAPER_LEARNING_RATES['clip']:g} (RMSprop), gp on MNIST "
+                        f"{D.GP_MNIST_LEARNING_RATE:g} (Adam, measured fastest on a CPU), gp on toys "
+                        f"{D.PAPER_LEARNING_RATES['gp']:g}")
     parser.add_argument("--beta-1", dest="beta_1", type=float_above(0.0, inclusive=True),
-                        help="Adam's beta_1 for gp, in [0, 1) (default 0.5; the paper's 0 also works)")
+                        help=f"Adam's beta_1 for gp, in [0, 1) (default {D.BETA_1:g}; the paper's 0 also works)")
     parser.add_argument("--n-clip", "--n_clip", dest="clip_value", type=float_above(0.0),
-                        help="clipping constant c (clip; default 0.01)")
+                        help=f"clipping constant c (clip; default {D.CLIP_VALUE:g})")
     parser.add_argument("--gp-weight", dest="gp_weight", type=float_above(0.0, inclusive=True),
-                        help="penalty weight lambda (gp; default 10)")
+                        help=f"penalty weight lambda (gp; default {D.GP_WEIGHT:g})")
     parser.add_argument("--ema", type=float_above(0.0, inclusive=True),
                         help="decay of the moving average of the generator's weights that "
                         "samples are drawn from, in [0, 1); 0 = none (default: gp on MNIST "
-                        "0.999, else 0)")
+                        f"{D.GP_MNIST_EMA:g}, else 0)")
     parser.add_argument("--n-critic", "--n_update_dis", dest="n_critic", type=int_at_least(1),
-                        help="critic updates per generator update (default 5)")
+                        help=f"critic updates per generator update (default {D.N_CRITIC})")
     parser.add_argument("--noise-dim", "--noise_dim", dest="noise_dim", type=int_at_least(1),
-                        help="latent size (default 128; toys 2)")
+                        help=f"latent size (default {D.NOISE_DIM}; toys {D.TOY_NOISE_DIM})")
     parser.add_argument("--width", type=int_at_least(1),
-                        help="MNIST model width (default 16) or toy MLP units (default 512)")
+                        help=f"MNIST model width (default {D.MNIST_WIDTH}) or toy MLP units (default "
+                        f"{D.TOY_WIDTH})")
     parser.add_argument("--batch-size", "--batch_size", dest="batch_size", type=int_at_least(1),
-                        help="real images per critic update (default: clip 64, gp on MNIST 32, toys 256)")
+                        help=f"real images per critic update (default: clip {D.PAPER_BATCH_SIZE}, gp on MNIST "
+                        f"{D.GP_MNIST_BATCH_SIZE}, toys {D.TOY_BATCH_SIZE})")
     length = parser.add_mutually_exclusive_group()
     length.add_argument("--steps", type=int_at_least(1),
                         help="target generator step, counted across resumed runs (default 1000; unlimited when only --max-seconds is given)")
@@ -344,6 +351,9 @@ def _run_train(args):
     except training.NonFiniteLossError as error:
         print(f"{PROG} train: {error}", file=sys.stderr)
         return 1
+    except training.TrainingInterrupted as error:
+        print(f"{PROG} train: {error}", file=sys.stderr)
+        return 128 + error.signum
     if len(history["step"]):
         print(f"step {wgan.step}: W estimate {history['w_estimate'][-1]:.4f}, "
               f"critic loss {history['critic_loss'][-1]:.4f}, "
@@ -367,6 +377,8 @@ def _add_sample(parser):
                         "1.5 s each, rows as pitch (wgan_tutorial.sonify)")
     parser.add_argument("--batch-size", type=int_at_least(1), default=500,
                         help="images per forward pass (default 500)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace an existing FILE.npy, or the PNG files in DIR/")
 
 
 def _run_sample(args):
@@ -380,8 +392,19 @@ def _run_sample(args):
         raise ValueError(f"--out must be a .npy file or a folder (end it with /), got {args.out}")
     if args.sonify is not None and Path(args.sonify).suffix.lower() != ".wav":
         raise ValueError(f"--sonify must name a .wav file, got {args.sonify}")
-    from wgan_tutorial import models, plotting, pretrained, sonify
+    from wgan_tutorial import models, plotting, pretrained, resources, sonify
 
+    if to_folder:
+        resources.writable_folder(out, "--out")
+        taken = [path.name for path in (out / "grid.png", *out.glob("sample_*.png"))
+                 if path.exists()]
+        if taken and not args.overwrite:
+            raise ValueError(f"--out {out}: already holds {len(taken)} sample file(s), e.g. "
+                             f"{taken[0]}; give --overwrite to replace them")
+    else:
+        resources.output_path(out, "--out", args.overwrite)
+    if args.sonify is not None:
+        resources.output_path(Path(args.sonify), "--sonify", args.overwrite)
     generator = pretrained.load_generator(args.model)
     shape = tuple(generator.output_shape[1:])
     try:
@@ -389,22 +412,29 @@ def _run_sample(args):
     except ValueError:
         raise ValueError(f"--model {args.model} generates {shape}, not images") from None
     images = models.to_uint8_images(models.sample(generator, args.n, args.seed, args.batch_size))
+    try:
+        if to_folder:
+            digits = len(str(args.n - 1))
+            grey = {"cmap": "gray", "vmin": 0, "vmax": 255} if images.ndim == 3 else {}
+            for index, image in enumerate(images):
+                plotting.plt.imsave(out / f"sample_{index:0{digits}d}.png", image, **grey)
+            plotting.save_image_grid(images[:100], out / "grid.png")
+        else:
+            np.save(out, images)
+    except OSError as error:
+        raise ValueError(f"--out {out}: writing failed ({error.strerror or error})") from None
     if to_folder:
-        out.mkdir(parents=True, exist_ok=True)
-        digits = len(str(args.n - 1))
-        grey = {"cmap": "gray", "vmin": 0, "vmax": 255} if images.ndim == 3 else {}
-        for index, image in enumerate(images):
-            plotting.plt.imsave(out / f"sample_{index:0{digits}d}.png", image, **grey)
-        plotting.save_image_grid(images[:100], out / "grid.png")
         print(f"wrote {args.n} PNG files and grid.png to {out}")
     else:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        np.save(out, images)
         print(f"wrote {out}: uint8 {images.shape}")
     if args.sonify is not None:
         first = images[:8]
         grid = plotting.image_grid(first, ncols=len(first), padding=0)
-        sonify.sonify(grid, args.sonify, seconds=1.5 * len(first))
+        try:
+            sonify.sonify(grid, args.sonify, seconds=1.5 * len(first))
+        except OSError as error:
+            raise ValueError(f"--sonify {args.sonify}: writing failed "
+                             f"({error.strerror or error})") from None
         print(f"wrote {args.sonify}: {len(first)} image(s) as sound, {1.5 * len(first):g} s")
     return 0
 
@@ -437,7 +467,7 @@ def _add_sweep(parser):
     parser.add_argument("--width", type=int_at_least(1), help="MNIST model width (default: train's)")
     parser.add_argument("--batch-size", type=int_at_least(1), default=64, help="default 64")
     parser.add_argument("--learning-rate", type=float_above(0.0),
-                        help="Adam's learning rate (default: train's gp default, 1e-3)")
+                        help=f"Adam's learning rate (default: train's gp default, {D.GP_MNIST_LEARNING_RATE:g})")
     parser.add_argument("--seed", type=int_at_least(0), default=0, help="default 0 (every cell)")
     parser.add_argument("--fid-points", type=int_at_least(0), default=4,
                         help="FID evaluations per cell, evenly spaced (default 4; 0: none)")
@@ -448,6 +478,8 @@ def _add_sweep(parser):
     parser.add_argument("--out", required=True,
                         help="folder for sweep.json and the sample grids (the shipped sweep is "
                         "wgan_tutorial/assets/sweep)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace the sweep.json already in --out")
     parser.add_argument("--no-progress", dest="progress", action="store_false",
                         help="no progress bar")
 
@@ -460,7 +492,8 @@ def _run_sweep(args):
                       batch_size=args.batch_size, learning_rate=args.learning_rate,
                       seed=args.seed, fid_points=args.fid_points,
                       fid_samples=args.fid_samples, data_path=args.data_path,
-                      progress=args.progress, log=lambda line: print(line, flush=True))
+                      progress=args.progress, overwrite=args.overwrite,
+                      log=lambda line: print(line, flush=True))
     return 0
 
 
@@ -487,15 +520,27 @@ def build_parser():
 
 
 def main(argv=None):
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    TensorFlow's log noise is kept off stderr (unless `TF_CPP_MIN_LOG_LEVEL` says otherwise)
+    and the package's messages are shown. A missing or too old TensorFlow / Keras ends with
+    one line saying what to install, and exit status 1.
+    """
+    from wgan_tutorial import config
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
+    config.quiet_tensorflow()
+    config.log_to_stderr()
     run = COMMANDS[args.command][1]
     try:
         return run(args)
+    except config.MissingDependency as error:
+        print(f"{PROG} {args.command}: error: {error}", file=sys.stderr)
+        return 1
     except (ValueError, UsageError) as error:
         print(f"{PROG} {args.command}: error: {error}", file=sys.stderr)
         return 2

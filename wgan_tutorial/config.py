@@ -4,12 +4,20 @@
   whole course executes in minutes; the notebook tests switch it on.
 - `seed_everything` seeds Python, NumPy and TensorFlow together.
 - `cache_dir` / `runs_dir`: where the package keeps cached statistics and training runs.
+- `import_tensorflow`, `quiet_tensorflow`, `log_to_stderr`: TensorFlow imported once and
+  checked against the course's minimum versions, its log noise, the package's own messages.
+
+Importing this module (or the package) changes nothing global: no environment variable, no
+logging handler (the package logger has only a `NullHandler`), no file descriptor, no random
+seed. `setup_notebook()` and the command line ask for each of those explicitly.
 
 Taught in notebooks/00_start_here.ipynb.
 """
+import logging
 import math
 import os
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -17,6 +25,16 @@ import numpy as np
 
 FAST_ENV = "WGAN_TUTORIAL_FAST"
 CACHE_ENV = "WGAN_TUTORIAL_CACHE"
+# TensorFlow's own switch for its C++ log lines: 2 hides warnings, 3 errors too.
+TF_LOG_ENV = "TF_CPP_MIN_LOG_LEVEL"
+QUIET_TF_LOG_LEVEL = 2
+# The oldest versions the course runs on, found by installing them (benchmarks/dependency_sets.py):
+# TensorFlow 2.16 is the first with Keras 3; Keras 3.0-3.4 cannot load pretrained:wgan-gp-mnist.
+# pyproject.toml states the same minimums (tests/test_project_files.py keeps them in step).
+MIN_TENSORFLOW = (2, 16)
+MIN_KERAS = (3, 5)
+INSTALL_HINT = 'pip install "tensorflow>=2.16" "keras>=3.5"'
+LOG_FORMAT = "wgan_tutorial: %(message)s"
 
 
 def fast_mode():
@@ -92,28 +110,139 @@ def seed_everything(seed=42, deterministic=True):
         tf.config.experimental.enable_op_determinism()
 
 
-def import_tensorflow():
-    """Import TensorFlow once, with the C++ lines it prints before its logging starts muted.
+class MissingDependency(ImportError):
+    """TensorFlow or Keras is missing or too old; the message is a one-line hint.
 
-    Those lines ("oneDNN custom operations are on", "Could not find cuda drivers") are
-    written to the process's stderr before `TF_CPP_MIN_LOG_LEVEL` takes effect. Errors
-    still surface: only the file descriptor is muted, exceptions propagate.
+    In a notebook it is shown as that line alone, without a traceback (IPython calls
+    `_render_traceback_`); the command line prints it as `wgan-tutorial: error: ...`.
+    """
+
+    def _render_traceback_(self):
+        return [f"{type(self).__name__}: {self}"]
+
+
+def _version_tuple(version):
+    """(major, minor) of a version string such as "2.16.1" or "3.13.0rc1"."""
+    match = re.match(r"(\d+)\.(\d+)", str(version))
+    return (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+
+
+def quiet_requested():
+    """Whether the user asked TensorFlow to be quiet: `TF_CPP_MIN_LOG_LEVEL` is 2 or 3.
+
+    `quiet_tensorflow()` (called by `setup_notebook()` and the command line) sets it; the
+    test configuration sets it; a plain `import wgan_tutorial` never does.
+    """
+    value = os.environ.get(TF_LOG_ENV, "").strip()
+    return value.isdigit() and int(value) >= QUIET_TF_LOG_LEVEL
+
+
+def quiet_tensorflow():
+    """Ask TensorFlow to keep its log noise off stderr (an explicit call, never at import).
+
+    Sets `TF_CPP_MIN_LOG_LEVEL=3` unless the user set it already (then theirs wins); if
+    TensorFlow is already imported, lowers its Python loggers to errors now, else
+    `import_tensorflow` does when it imports it.
+    """
+    os.environ.setdefault(TF_LOG_ENV, "3")
+    if sys.modules.get("tensorflow") is not None:
+        _lower_tensorflow_loggers()
+
+
+def _lower_tensorflow_loggers():
+    """TensorFlow's and absl's Python loggers to errors, if the user asked for quiet."""
+    if quiet_requested():
+        import absl.logging
+
+        absl.logging.set_verbosity(absl.logging.ERROR)
+        sys.modules["tensorflow"].get_logger().setLevel("ERROR")
+
+
+def import_tensorflow():
+    """Import TensorFlow once and check it and Keras against the course's minimum versions.
+
+    When the user asked for quiet (`quiet_requested()`), file descriptor 2 is muted for the
+    import only: TensorFlow's C++ code writes lines such as "oneDNN custom operations are on"
+    there before `TF_CPP_MIN_LOG_LEVEL` takes effect, and TensorFlow's Python loggers are
+    lowered to errors. Exceptions still propagate. Otherwise nothing is redirected.
 
     Returns:
         The `tensorflow` module.
+
+    Raises:
+        MissingDependency: TensorFlow or Keras is missing, or older than `MIN_TENSORFLOW` /
+            `MIN_KERAS`; the message says what to install.
     """
-    if "tensorflow" not in sys.modules:
-        sys.stderr.flush()
-        saved = os.dup(2)
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        try:
-            os.dup2(devnull, 2)
-            import tensorflow  # noqa: F401
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-            os.close(devnull)
-    return sys.modules["tensorflow"]
+    try:
+        if sys.modules.get("tensorflow") is None:
+            if quiet_requested():
+                _import_with_stderr_muted("tensorflow")
+            else:
+                import tensorflow  # noqa: F401
+            _lower_tensorflow_loggers()
+        import keras
+    except ImportError as error:
+        if isinstance(error, MissingDependency):
+            raise
+        raise MissingDependency(
+            f"the course needs TensorFlow >= {'.'.join(map(str, MIN_TENSORFLOW))} and Keras >= "
+            f"{'.'.join(map(str, MIN_KERAS))} ({error}); install them: {INSTALL_HINT}"
+        ) from None
+    tf = sys.modules["tensorflow"]
+    for name, found, minimum in (("TensorFlow", tf.__version__, MIN_TENSORFLOW),
+                                 ("Keras", keras.__version__, MIN_KERAS)):
+        if _version_tuple(found) < minimum:
+            raise MissingDependency(
+                f"the course needs {name} >= {'.'.join(map(str, minimum))}, found {found}; "
+                f"upgrade: {INSTALL_HINT}"
+            )
+    return tf
+
+
+def _import_with_stderr_muted(name):
+    """Import module `name` with file descriptor 2 pointed at os.devnull, then restore it."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        __import__(name)
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+class _CurrentStderrHandler(logging.StreamHandler):
+    """A handler writing to whatever `sys.stderr` is when a message comes (notebooks and
+    pytest swap it), not to the stream of the moment it was made."""
+
+    def __init__(self):
+        logging.Handler.__init__(self)
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+
+def log_to_stderr():
+    """Show the package's messages ("wgan_tutorial: MNIST train: ... from ...") on stderr.
+
+    The package logger has only a `NullHandler` until this is called; `setup_notebook()` and
+    the command line call it. Calling it again adds nothing. Messages do not also travel to
+    the root logger, so a user's own logging set-up does not print them twice.
+
+    Returns:
+        The `wgan_tutorial` logger.
+    """
+    logger = logging.getLogger("wgan_tutorial")
+    if not any(isinstance(handler, _CurrentStderrHandler) for handler in logger.handlers):
+        handler = _CurrentStderrHandler()
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    return logger
 
 
 def cache_dir():
@@ -162,30 +291,39 @@ def versions():
     }
 
 
-def setup_notebook(seed=42):
-    """Prepare a notebook kernel: quiet TensorFlow, PNG figures, seeds; print versions.
+def _enable_colab_widgets():
+    """On Colab with ipywidgets 8, switch on Colab's custom widget manager (else the
+    explorers of notebook 05 render as text); Colab's own ipywidgets 7 needs nothing."""
+    if sys.modules.get("google.colab") is None:
+        return
+    import ipywidgets
 
-    Keras 3 is required (TensorFlow >= 2.16): an older install gets a clear error.
+    if _version_tuple(ipywidgets.__version__) >= (8, 0):
+        from google.colab import output
+
+        output.enable_custom_widget_manager()
+
+
+def setup_notebook(seed=42):
+    """Prepare a notebook kernel: quiet TensorFlow, PNG figures, messages, seeds; print versions.
+
+    Needs TensorFlow >= 2.16 with Keras >= 3.5; a missing or older install stops with a
+    one-line hint (`MissingDependency`) instead of a traceback.
 
     Raises:
-        RuntimeError: Keras is older than 3.
+        MissingDependency: TensorFlow or Keras is missing or too old.
     """
-    tf = import_tensorflow()
-    import absl.logging
-
-    absl.logging.set_verbosity(absl.logging.ERROR)
-    tf.get_logger().setLevel("ERROR")
+    quiet_tensorflow()
+    import_tensorflow()
+    log_to_stderr()
     try:
         from matplotlib_inline.backend_inline import set_matplotlib_formats
 
         set_matplotlib_formats("png")
     except ImportError:  # not inside IPython
         pass
+    _enable_colab_widgets()
     info = versions()
-    if int(info["keras"].split(".")[0]) < 3:
-        raise RuntimeError(
-            f"the course needs Keras 3 (TensorFlow >= 2.16), found Keras {info['keras']}"
-        )
     seed_everything(seed)
     print(" | ".join(f"{name} {version}" for name, version in info.items()))
     print(f"fast mode: {'on' if fast_mode() else 'off'} | seed: {seed}")

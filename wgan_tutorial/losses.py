@@ -20,6 +20,7 @@ Taught in notebooks/02_wgan_weight_clipping.ipynb and notebooks/03_wgan_gp_mnist
 """
 import collections
 
+from wgan_tutorial import defaults
 from wgan_tutorial.config import import_tensorflow
 
 tf = import_tensorflow()
@@ -241,11 +242,14 @@ added to the critic's loss, logs); after_critic_update(model).
 
 LOSSES = {
     "clip": Loss("clip", "weight clipping (Arjovsky et al. 2017, arXiv 1701.07875)",
-                 "rmsprop", 5e-5, False, no_penalty, clip_after_update),
+                 "rmsprop", defaults.PAPER_LEARNING_RATES["clip"], False, no_penalty,
+                 clip_after_update),
     "gp": Loss("gp", "gradient penalty (Gulrajani et al. 2017, arXiv 1704.00028)",
-               "adam", 1e-4, True, two_sided_penalty, nothing_after_update),
+               "adam", defaults.PAPER_LEARNING_RATES["gp"], True, two_sided_penalty,
+               nothing_after_update),
     "lp": Loss("lp", "one-sided Lipschitz penalty (Petzka et al. 2018, arXiv 1709.08894)",
-               "adam", 1e-4, True, one_sided_penalty, nothing_after_update),
+               "adam", defaults.PAPER_LEARNING_RATES["lp"], True, one_sided_penalty,
+               nothing_after_update),
 }
 
 

@@ -40,6 +40,7 @@ import functools
 import hashlib
 import os
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -112,6 +113,15 @@ def _check_gaussian(mu_name, mu, sigma_name, sigma):
     return mu, sigma
 
 
+def _quiet_sqrtm(matrix):
+    """`scipy.linalg.sqrtm` without its LinAlgWarning for singular matrices: the product of
+    two covariances of a degenerate set is singular, yet its square root is well defined
+    (e.g. 0 for 0), and `frechet_distance` checks the result itself."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", linalg.LinAlgWarning)
+        return linalg.sqrtm(matrix)
+
+
 def frechet_distance(mu1, sigma1, mu2, sigma2):
     """The Frechet (2-Wasserstein) distance squared between N(mu1, sigma1) and N(mu2, sigma2).
 
@@ -141,10 +151,10 @@ def frechet_distance(mu1, sigma1, mu2, sigma2):
     mu2, sigma2 = _check_gaussian("mu2", mu2, "sigma2", sigma2)
     if mu1.shape != mu2.shape:
         raise ValueError(f"mu1 and mu2 must have the same shape, got {mu1.shape} and {mu2.shape}")
-    root = linalg.sqrtm(sigma1 @ sigma2)
+    root = _quiet_sqrtm(sigma1 @ sigma2)
     if not np.all(np.isfinite(root)):
         offset = COVARIANCE_OFFSET * np.eye(mu1.size)
-        root = linalg.sqrtm((sigma1 + offset) @ (sigma2 + offset))
+        root = _quiet_sqrtm((sigma1 + offset) @ (sigma2 + offset))
     if np.iscomplexobj(root):
         imaginary = float(np.max(np.abs(np.diag(root).imag)))
         if imaginary > IMAGINARY_TOLERANCE:

@@ -46,16 +46,18 @@ for colour (a GPU, not a wider model, is what 64x64 needs first).
 Taught in notebooks/02_wgan_weight_clipping.ipynb, notebooks/03_wgan_gp_mnist.ipynb and
 notebooks/06_your_own_images.ipynb.
 """
+import math
+
 import numpy as np
 
+from wgan_tutorial import defaults, resources
 from wgan_tutorial.config import check_number, import_tensorflow, pick
 
 tf = import_tensorflow()
 import keras  # noqa: E402
 
-DEFAULT_NOISE_DIM = 128
-DEFAULT_WIDTH_FULL = 16
-DEFAULT_WIDTH_FAST = 8
+DEFAULT_WIDTH_FULL = defaults.MNIST_WIDTH
+DEFAULT_WIDTH_FAST = defaults.MNIST_WIDTH_FAST
 IMAGE_SHAPE = (28, 28, 1)
 IMAGE_SIZES = (28, 32, 64)
 
@@ -78,7 +80,7 @@ def _doublings(size):
     return (7, 2) if size == 28 else (4, int(np.log2(size // 4)))
 
 
-def image_generator(image_shape=IMAGE_SHAPE, noise_dim=DEFAULT_NOISE_DIM, width=None,
+def image_generator(image_shape=IMAGE_SHAPE, noise_dim=defaults.NOISE_DIM, width=None,
                     name="generator"):
     """DCGAN-style generator: z -> Dense s x s x (2^(k-1) width) -> k stride-2 5x5
     transposed convolutions (ReLU, channels halving down to width) -> H x W x C, tanh.
@@ -103,8 +105,10 @@ def image_generator(image_shape=IMAGE_SHAPE, noise_dim=DEFAULT_NOISE_DIM, width=
     noise_dim = check_number(noise_dim, "noise_dim", 1, integer=True)
     width = check_number(default_width() if width is None else width, "width", 1, integer=True)
     start, layers = _doublings(size)
-    z = keras.Input((noise_dim,), name="z")
     channels = width * 2 ** (layers - 1)
+    _check_weight_memory(noise_dim * start * start * channels,
+                         f"noise_dim = {noise_dim} with width = {width}")
+    z = keras.Input((noise_dim,), name="z")
     x = keras.layers.Dense(start * start * channels, activation="relu")(z)
     x = keras.layers.Reshape((start, start, channels))(x)
     for _ in range(layers - 1):
@@ -151,7 +155,7 @@ def default_width():
     return pick(DEFAULT_WIDTH_FULL, DEFAULT_WIDTH_FAST)
 
 
-def mnist_generator(noise_dim=DEFAULT_NOISE_DIM, width=None, name="generator"):
+def mnist_generator(noise_dim=defaults.NOISE_DIM, width=None, name="generator"):
     """DCGAN-style MNIST generator: z -> Dense 7x7x(2 width) -> 14x14x width -> 28x28x1, tanh.
 
     Shaped like the generator of Gulrajani et al. 2017 (arXiv 1704.00028, official
@@ -196,10 +200,17 @@ def mnist_critic(width=None, name="critic"):
     return image_critic(IMAGE_SHAPE, width, name)
 
 
+def _check_weight_memory(count, what):
+    """Refuse, before Keras allocates them, weights that cannot fit in memory (float32)."""
+    resources.check_allocation(4 * count, f"{what} ({count:,} float32 weights)")
+
+
 def _mlp(input_dim, output_dim, hidden, depth, name):
     input_dim = check_number(input_dim, "input_dim", 1, integer=True)
     hidden = check_number(hidden, "hidden", 1, integer=True)
     depth = check_number(depth, "depth", 1, integer=True)
+    _check_weight_memory((input_dim + (depth - 1) * hidden) * hidden,
+                         f"an MLP of {input_dim} inputs and {depth} x {hidden} units")
     x_in = keras.Input((input_dim,))
     x = x_in
     for _ in range(depth):
@@ -263,12 +274,15 @@ def sample(generator, n, seed=0, batch_size=500):
         float32 numpy array (n, *generator output shape) (images in [-1, 1] for MNIST).
 
     Raises:
-        ValueError: n, seed or batch_size out of range.
+        ValueError: n, seed or batch_size out of range; n samples too large for the
+            available memory.
     """
     n = check_number(n, "n", 1, integer=True)
     seed = check_number(seed, "seed", 0, integer=True)
     batch_size = check_number(batch_size, "batch_size", 1, integer=True)
     noise_dim = generator.input_shape[-1]
+    shape = tuple(generator.output_shape[1:])
+    resources.check_allocation(4 * n * math.prod(shape), f"n = {n} samples of shape {shape}")
     rng = np.random.default_rng(seed)
     out = None
     for start in range(0, n, batch_size):

@@ -7,6 +7,7 @@ same functions read both.
 
 Taught in notebooks/02_wgan_weight_clipping.ipynb and notebooks/03_wgan_gp_mnist.ipynb.
 """
+import zipfile
 from pathlib import Path
 
 from wgan_tutorial.config import assets_dir, import_tensorflow
@@ -17,6 +18,11 @@ import keras  # noqa: E402
 from wgan_tutorial import training  # noqa: E402
 
 PREFIX = "pretrained:"
+# What Keras raises for a damaged, truncated or foreign .keras file (measured in
+# tests/test_faults.py): a bad zip archive, missing or malformed members, a layer refused
+# by safe mode. Anything else is a bug and keeps its traceback.
+UNREADABLE_MODEL_ERRORS = (ValueError, OSError, KeyError, TypeError, zipfile.BadZipFile,
+                           EOFError)
 
 
 def pretrained_dir():
@@ -85,7 +91,7 @@ def load_wgan(source):
                          f"{training.CONFIG_FILE}")
     wgan = training.wgan_from_config(config)
     checkpoint, manager = training.make_checkpoint(wgan, path / training.CHECKPOINT_DIR)
-    if manager.latest_checkpoint is None:
+    if not training.checkpoint_steps(path / training.CHECKPOINT_DIR):
         raise ValueError(f"model {str(source)!r} not found: {path} has no checkpoint")
     training.restore_latest(wgan, checkpoint, manager, path)
     return wgan
@@ -109,7 +115,7 @@ def load_generator(source):
     """
     path = resolve(source)
     if path.is_dir():
-        has_checkpoint = (path / training.CHECKPOINT_DIR / "checkpoint").is_file()
+        has_checkpoint = bool(training.checkpoint_steps(path / training.CHECKPOINT_DIR))
         if has_checkpoint and (path / training.CONFIG_FILE).is_file():
             return load_wgan(path).sampler
         if not (path / training.GENERATOR_FILE).is_file():
@@ -118,6 +124,6 @@ def load_generator(source):
         path = path / training.GENERATOR_FILE
     try:
         return keras.models.load_model(path, compile=False)
-    except Exception as error:  # a damaged or foreign file
+    except UNREADABLE_MODEL_ERRORS as error:
         raise ValueError(f"model file {path} is unreadable: "
                          f"{training.error_summary(error)}") from None

@@ -14,24 +14,30 @@
 
 Taught in notebooks/02_wgan_weight_clipping.ipynb and notebooks/03_wgan_gp_mnist.ipynb.
 """
+import contextlib
 import csv
 import json
+import logging
 import math
+import signal
+import threading
 import time
 from pathlib import Path
 
 import numpy as np
 
-from wgan_tutorial import data, losses
+from wgan_tutorial import data, defaults, losses, resources
 from wgan_tutorial.config import check_number, error_summary, import_tensorflow
 
 tf = import_tensorflow()
 import keras  # noqa: E402
 
+_log = logging.getLogger(__name__)
+
 LOSSES = tuple(losses.LOSSES)
 
 
-def default_optimizers(loss, learning_rate=None, beta_1=0.5):
+def default_optimizers(loss, learning_rate=None, beta_1=defaults.BETA_1):
     """The papers' optimizers for the critic and the generator, as a pair of new objects.
 
     clip: RMSprop(5e-5) for both (Arjovsky et al. 2017, arXiv 1701.07875, Algorithm 1;
@@ -40,7 +46,8 @@ def default_optimizers(loss, learning_rate=None, beta_1=0.5):
     official `gan_mnist.py` beta_1 = 0.5).
 
     Args:
-        loss: a name of `losses.LOSSES` (its entry names the optimizer and learning rate).
+        loss: a name of `losses.LOSSES` (its entry names the optimizer and the paper's
+            learning rate, `defaults.PAPER_LEARNING_RATES`).
         learning_rate: float > 0, or None for the paper's value.
         beta_1: float in [0, 1), Adam's first-moment decay (gp only).
 
@@ -62,7 +69,8 @@ def default_optimizers(loss, learning_rate=None, beta_1=0.5):
     if entry.optimizer == "rmsprop":
         return (keras.optimizers.RMSprop(rate, name="critic_rmsprop"),
                 keras.optimizers.RMSprop(rate, name="generator_rmsprop"))
-    return tuple(keras.optimizers.Adam(rate, beta_1=beta_1, beta_2=0.9, name=f"{who}_adam")
+    return tuple(keras.optimizers.Adam(rate, beta_1=beta_1, beta_2=defaults.BETA_2,
+                                       name=f"{who}_adam")
                  for who in ("critic", "generator"))
 
 
@@ -106,8 +114,8 @@ class WGAN(keras.Model):
     Taught in notebooks/02_wgan_weight_clipping.ipynb and notebooks/03_wgan_gp_mnist.ipynb.
     """
 
-    def __init__(self, generator, critic, loss="gp", n_critic=5, clip_value=0.01,
-                 gp_weight=10.0, noise_dim=None, one_sided=False, seed=0, ema=0.0, **kwargs):
+    def __init__(self, generator, critic, loss="gp", n_critic=defaults.N_CRITIC,
+                 clip_value=defaults.CLIP_VALUE, gp_weight=defaults.GP_WEIGHT, noise_dim=None, one_sided=False, seed=0, ema=0.0, **kwargs):
         super().__init__(**kwargs)
         self.loss_entry = losses.get_loss(loss)
         self.loss_type = loss
@@ -150,7 +158,12 @@ class WGAN(keras.Model):
         return int(self.step_counter.value.numpy())
 
     def compile(self, critic_optimizer=None, generator_optimizer=None, **kwargs):
-        """Set the two optimizers (default: `default_optimizers(loss)`) and build them.
+        """Set the two optimizers and build them.
+
+        An optimizer left as None is `default_optimizers(loss)`'s: the paper's learning
+        rate, which for gp on MNIST is not `train`'s (`default_config` measured a higher
+        one on a CPU); pass `default_optimizers(loss, default_config(...)["learning_rate"])`
+        to train as `train` does.
 
         Building them at once creates their slots, so a checkpoint can be restored into
         them before any training step.
@@ -225,11 +238,13 @@ class WGAN(keras.Model):
 
 METRIC_COLUMNS = ("step", "critic_loss", "generator_loss", "w_estimate", "critic_grad_norm",
                   "generator_grad_norm", "gp", "gp_grad_norm", "seconds")
-CHECKED_FOR_NAN = ("critic_loss", "generator_loss", "w_estimate", "gp")
+CHECKED_FOR_NAN = ("critic_loss", "generator_loss", "w_estimate", "gp", "critic_grad_norm",
+                   "generator_grad_norm", "gp_grad_norm")
 
 
 class NonFiniteLossError(RuntimeError):
-    """Training stopped because a loss became NaN or infinite (the bad state is not saved)."""
+    """Training stopped because a loss or a gradient norm became NaN or infinite (the bad
+    state is not saved)."""
 
     def __init__(self, step, metric, value, checkpoint_step=None, save_dir=None):
         self.step, self.metric, self.value = step, metric, value
@@ -242,7 +257,8 @@ class NonFiniteLossError(RuntimeError):
 
 
 class StopOnNonFinite(keras.callbacks.Callback):
-    """Stop training at the first NaN/inf loss and mark the model so nothing saves its state.
+    """Stop training at the first NaN/inf loss or gradient norm (`CHECKED_FOR_NAN`) and mark
+    the model so nothing saves its state.
 
     Sets `model.divergence` to a `NonFiniteLossError` (None while training is healthy);
     `train` raises it after `fit` returns. Must come first in the callback list.
@@ -318,6 +334,8 @@ def make_checkpoint(wgan, directory, keep=3):
 
     Holds the generator, the critic, both optimizers (slots and iteration counts), the
     generator-step counter, the noise RNG state and the averaged generator (if kept).
+    A damaged or missing index file (`directory/checkpoint`) next to checkpoint files is
+    rebuilt from those files, with one log line, so a run is never silently restarted.
 
     Args:
         wgan: a compiled `WGAN`.
@@ -326,9 +344,6 @@ def make_checkpoint(wgan, directory, keep=3):
 
     Returns:
         (checkpoint, manager).
-
-    Raises:
-        ValueError: the directory's checkpoint index is unreadable.
     """
     parts = dict(generator=wgan.generator, critic=wgan.critic,
                  critic_optimizer=wgan.critic_optimizer,
@@ -337,29 +352,75 @@ def make_checkpoint(wgan, directory, keep=3):
     if wgan.ema_generator is not None:
         parts["ema_generator"] = wgan.ema_generator
     checkpoint = tf.train.Checkpoint(**parts)
-    try:
-        manager = tf.train.CheckpointManager(checkpoint, str(directory), max_to_keep=keep)
-    except Exception as error:  # a damaged "checkpoint" index file
-        raise ValueError(f"checkpoint in {directory} is unreadable: {error_summary(error)}") \
-            from None
+    steps = checkpoint_steps(directory)
+    if steps and _read_index(directory) is None:
+        paths = [str(Path(directory) / f"ckpt-{step}") for step in sorted(steps)]
+        times = [Path(f"{path}.index").stat().st_mtime for path in paths]
+        try:  # with the times, the manager goes on deleting all but the latest `keep`
+            tf.compat.v1.train.update_checkpoint_state(
+                str(directory), paths[-1], all_model_checkpoint_paths=paths,
+                all_model_checkpoint_timestamps=times, last_preserved_timestamp=min(times) - 1)
+        except (tf.errors.OpError, OSError):  # a read-only folder: `restore_latest` copes
+            pass
+        _log.warning("the checkpoint index in %s was damaged or missing: rebuilt it from the "
+                     "checkpoints of steps %s", directory, ", ".join(map(str, sorted(steps))))
+    manager = tf.train.CheckpointManager(checkpoint, str(directory), max_to_keep=keep)
     return checkpoint, manager
 
 
+def checkpoint_steps(directory):
+    """The steps of the checkpoints on disk in `directory` (files ckpt-N.index), newest first."""
+    steps = []
+    for path in Path(directory).glob("ckpt-*.index"):
+        number = path.name[len("ckpt-"):-len(".index")]
+        if number.isdigit():
+            steps.append(int(number))
+    return sorted(steps, reverse=True)
+
+
+def _read_index(directory):
+    """TensorFlow's checkpoint index of `directory`, or None if missing, empty or damaged
+    (TensorFlow's own warnings about a damaged file are kept quiet: the caller reports)."""
+    logger = tf.get_logger()
+    level = logger.level
+    logger.setLevel("ERROR")
+    try:
+        state = tf.train.get_checkpoint_state(str(directory))
+    except ValueError:  # "Invalid checkpoint state": an empty index
+        return None
+    finally:
+        logger.setLevel(level)
+    return state if state is not None and state.model_checkpoint_path else None
+
+
 def restore_latest(wgan, checkpoint, manager, directory):
-    """Restore the latest checkpoint of `manager` into `wgan`; returns its step (0 if none).
+    """Restore the newest readable checkpoint of `manager` into `wgan`; returns its step.
+
+    The latest checkpoint is tried first, then the older ones on disk, newest first; a
+    skipped one is reported in one log line. Returns 0 when there is no checkpoint.
 
     Raises:
-        ValueError: "checkpoint in D is unreadable: ..." for a damaged or mismatched file.
+        ValueError: "checkpoint in D is unreadable: ..." when no checkpoint can be read,
+            or none matches the model (e.g. another width).
     """
-    path = manager.latest_checkpoint
-    if path is None:
-        return 0
-    try:
-        checkpoint.restore(path).assert_existing_objects_matched()
-    except Exception as error:
-        raise ValueError(f"checkpoint in {directory} is unreadable: {error_summary(error)}") \
-            from None
-    return wgan.step
+    candidates = [manager.latest_checkpoint] if manager.latest_checkpoint else []
+    candidates += [str(Path(directory) / CHECKPOINT_DIR / f"ckpt-{step}")
+                   for step in checkpoint_steps(Path(directory) / CHECKPOINT_DIR)]
+    candidates = list(dict.fromkeys(candidates))
+    failures = []
+    for path in candidates:
+        try:
+            checkpoint.restore(path).assert_existing_objects_matched()
+        except (tf.errors.OpError, AssertionError, ValueError) as error:
+            failures.append(f"{Path(path).name}: {error_summary(error)}")
+            continue
+        if failures:
+            _log.warning("skipped unreadable checkpoints (%s); resumed from %s",
+                         "; ".join(failures), Path(path).name)
+        return wgan.step
+    if failures:
+        raise ValueError(f"checkpoint in {directory} is unreadable: {failures[0]}")
+    return 0
 
 
 class CheckpointSaver(keras.callbacks.Callback):
@@ -486,6 +547,62 @@ class TimeBudget(keras.callbacks.Callback):
             self.stopped_at_step = self.model.step
 
 
+class TrainingInterrupted(KeyboardInterrupt):
+    """Training stopped by SIGINT or SIGTERM after saving its state (see `StopOnSignals`).
+
+    Attributes: `signum` (the signal's number), `step`, `save_dir`.
+    """
+
+    def __init__(self, signum, step, save_dir=None):
+        self.signum, self.step, self.save_dir = signum, step, save_dir
+        name = signal.Signals(signum).name
+        where = f"; checkpoint saved in {save_dir}" if save_dir is not None else ""
+        super().__init__(f"stopped by {name} at step {step}{where}")
+
+
+class StopOnSignals(keras.callbacks.Callback):
+    """End training cleanly on SIGINT (Ctrl-C, a notebook's interrupt) or SIGTERM (a
+    scheduler, a closing laptop): the step in progress finishes, the other callbacks save
+    as at a normal end, and `train` then raises `TrainingInterrupted`. A second signal
+    interrupts at once. Use as a context manager around `fit` (handlers are installed in
+    the main thread only and always restored); `signum` records the first signal.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self):
+        super().__init__()
+        self.signum = None
+        self._previous = {}
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            for signum in self.SIGNALS:
+                self._previous[signum] = signal.signal(signum, self._handle)
+        return self
+
+    def __exit__(self, *exc_info):
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+        self._previous = {}
+        return False
+
+    def _handle(self, signum, frame):
+        if self.signum is not None:
+            raise KeyboardInterrupt
+        self.signum = signum
+        if self.model is not None:
+            self.model.stop_training = True
+
+    def on_train_begin(self, logs=None):
+        if self.signum is not None:
+            self.model.stop_training = True
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.signum is not None:
+            self.model.stop_training = True
+
+
 # --- the high-level entry point -----------------------------------------------------------
 
 DATASETS = tuple(data.DATASETS)
@@ -503,13 +620,6 @@ def toy_pool_size():
     from wgan_tutorial.config import pick
 
     return pick(100_000, 10_000)
-
-
-# WGAN-GP on MNIST: the batch size, Adam learning rate and weight average that gave the best
-# FID per CPU second (see `default_config`); the paper's algorithm otherwise unchanged.
-GP_MNIST_BATCH_SIZE = 32
-GP_MNIST_LEARNING_RATE = 1e-3
-GP_MNIST_EMA = 0.999
 
 
 def default_config(loss="gp", dataset="mnist"):
@@ -534,21 +644,25 @@ def default_config(loss="gp", dataset="mnist"):
         ValueError: unknown loss or dataset.
     """
     from wgan_tutorial.config import pick
-    from wgan_tutorial.models import DEFAULT_NOISE_DIM, default_width
+    from wgan_tutorial.models import default_width
 
     entry = data.get_dataset(dataset)
     toy = entry.kind == "points"
     tuned = losses.get_loss(loss).penalised and not toy  # the measured MNIST penalty settings
     return {
         "loss": loss, "dataset": entry.name,
-        "noise_dim": 2 if toy else DEFAULT_NOISE_DIM,
-        "width": pick(512, 64) if toy else default_width(),
+        "noise_dim": defaults.TOY_NOISE_DIM if toy else defaults.NOISE_DIM,
+        "width": pick(defaults.TOY_WIDTH, 64) if toy else default_width(),
         "depth": 3 if toy else None,
-        "n_critic": 5, "batch_size": 256 if toy else (GP_MNIST_BATCH_SIZE if tuned else 64),
-        "learning_rate": GP_MNIST_LEARNING_RATE if tuned else losses.get_loss(loss).learning_rate,
-        "beta_1": 0.5,
-        "clip_value": 0.01, "gp_weight": 10.0, "one_sided": False, "seed": 0,
-        "ema": GP_MNIST_EMA if tuned else 0.0,
+        "n_critic": defaults.N_CRITIC,
+        "batch_size": defaults.TOY_BATCH_SIZE if toy else (
+            defaults.GP_MNIST_BATCH_SIZE if tuned else defaults.PAPER_BATCH_SIZE),
+        "learning_rate": defaults.GP_MNIST_LEARNING_RATE if tuned
+        else losses.get_loss(loss).learning_rate,
+        "beta_1": defaults.BETA_1,
+        "clip_value": defaults.CLIP_VALUE, "gp_weight": defaults.GP_WEIGHT, "one_sided": False,
+        "seed": 0,
+        "ema": defaults.GP_MNIST_EMA if tuned else 0.0,
         "image_shape": None if toy else list(data.dataset_image_shape(dataset)),
         "max_images": None,
     }
@@ -779,50 +893,61 @@ def train(loss=None, dataset=None, steps=None, epochs=None, max_seconds=None, sa
     else:
         check_number(epochs, "epochs", 0, inclusive=False)
 
-    start_step, seconds_offset, manager = 0, 0.0, None
-    if save_dir is not None:
-        save_dir.mkdir(parents=True, exist_ok=True)
-        checkpoint, manager = make_checkpoint(wgan, save_dir / CHECKPOINT_DIR, keep_checkpoints)
-        start_step = restore_latest(wgan, checkpoint, manager, save_dir)
-        seconds_offset = _truncate_metrics(save_dir / METRICS_FILE, start_step)
-    real, dataset_size = _real_dataset(config, data_path, config["seed"] + start_step)
-    if save_dir is not None and saved is None:  # written once everything is validated
-        (save_dir / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n")
-    if steps is None:
-        steps = steps_for_epochs(epochs, dataset_size, config["batch_size"], config["n_critic"])
+    with contextlib.ExitStack() as stack:  # the lock and the signal handlers
+        start_step, seconds_offset, manager = 0, 0.0, None
+        if save_dir is not None:
+            resources.writable_folder(save_dir, "save_dir")
+            stack.enter_context(resources.RunLock(save_dir))
+            resources.writable_folder(save_dir / CHECKPOINT_DIR, "save_dir")
+            checkpoint, manager = make_checkpoint(wgan, save_dir / CHECKPOINT_DIR,
+                                                  keep_checkpoints)
+            start_step = restore_latest(wgan, checkpoint, manager, save_dir)
+            seconds_offset = _truncate_metrics(save_dir / METRICS_FILE, start_step)
+        if samples_dir is not None:
+            resources.writable_folder(samples_dir, "samples_dir")
+        real, dataset_size = _real_dataset(config, data_path, config["seed"] + start_step)
+        if save_dir is not None and saved is None:  # written once everything is validated
+            (save_dir / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n")
+        if steps is None:
+            steps = steps_for_epochs(epochs, dataset_size, config["batch_size"],
+                                     config["n_critic"])
 
-    logger = MetricsLogger(None if save_dir is None else save_dir / METRICS_FILE,
-                           seconds_offset)
-    run_callbacks = [StopOnNonFinite(), logger]
-    if save_dir is not None:
-        run_callbacks.append(CheckpointSaver(save_dir, manager, checkpoint_every))
-    if samples_dir is not None:
-        toy_real = None if config["dataset"] not in data.TOY_DATASETS else \
-            data.toy_samples(config["dataset"], 1000, seed=config["seed"] + 1)
-        run_callbacks.append(SampleGrid(samples_dir, sample_every, config["noise_dim"],
-                                        n=64 if toy_real is None else 1000,
-                                        seed=config["seed"], real=toy_real))
-    if max_seconds is not None:
-        run_callbacks.append(TimeBudget(max_seconds))
-    if progress:
-        run_callbacks.append(ProgressBar(None if until_time_out else steps,
-                                         f"WGAN-{config['loss']} {config['dataset']}"))
-    run_callbacks.extend(callbacks or [])
+        logger = MetricsLogger(None if save_dir is None else save_dir / METRICS_FILE,
+                               seconds_offset)
+        signals = stack.enter_context(StopOnSignals())
+        run_callbacks = [StopOnNonFinite(), signals, logger]
+        if save_dir is not None:
+            run_callbacks.append(CheckpointSaver(save_dir, manager, checkpoint_every))
+        if samples_dir is not None:
+            toy_real = None if config["dataset"] not in data.TOY_DATASETS else \
+                data.toy_samples(config["dataset"], 1000, seed=config["seed"] + 1)
+            run_callbacks.append(SampleGrid(samples_dir, sample_every, config["noise_dim"],
+                                            n=64 if toy_real is None else 1000,
+                                            seed=config["seed"], real=toy_real))
+        if max_seconds is not None:
+            run_callbacks.append(TimeBudget(max_seconds))
+        if progress:
+            run_callbacks.append(ProgressBar(None if until_time_out else steps,
+                                             f"WGAN-{config['loss']} {config['dataset']}"))
+        run_callbacks.extend(callbacks or [])
 
-    if start_step < steps:
-        wgan.fit(real, epochs=1, steps_per_epoch=steps - start_step, verbose=0,
-                 shuffle=False, callbacks=run_callbacks)
-    history = read_metrics(save_dir / METRICS_FILE) if save_dir is not None \
-        else _columns(logger.rows)
-    divergence = getattr(wgan, "divergence", None)
-    if divergence is not None:
-        good_step = None
-        if manager is not None and manager.latest_checkpoint:
-            good_step = int(manager.latest_checkpoint.rsplit("-", 1)[-1])
-        raise NonFiniteLossError(divergence.step, divergence.metric, divergence.value,
-                                 good_step, save_dir)
-    if save_dir is not None and len(history["step"]):
-        figure = plotting.plot_training_curves(history)
-        figure.savefig(save_dir / CURVES_FILE, dpi=100)
-        plotting.plt.close(figure)
+        if start_step < steps:
+            wgan.fit(real, epochs=1, steps_per_epoch=steps - start_step, verbose=0,
+                     shuffle=False, callbacks=run_callbacks)
+        history = read_metrics(save_dir / METRICS_FILE) if save_dir is not None \
+            else _columns(logger.rows)
+        divergence = getattr(wgan, "divergence", None)
+        if divergence is not None:
+            good_step = None
+            if manager is not None and manager.latest_checkpoint:
+                good_step = int(manager.latest_checkpoint.rsplit("-", 1)[-1])
+            raise NonFiniteLossError(divergence.step, divergence.metric, divergence.value,
+                                     good_step, save_dir)
+        if save_dir is not None and len(history["step"]):
+            figure = plotting.plot_training_curves(history)
+            figure.savefig(save_dir / CURVES_FILE, dpi=100)
+            plotting.plt.close(figure)
+    if signals.signum is not None:
+        raise TrainingInterrupted(signals.signum, wgan.step, save_dir)
     return wgan, history
+

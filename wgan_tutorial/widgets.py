@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from wgan_tutorial import data, losses, models, plotting, training
+from wgan_tutorial import data, losses, models, plotting, resources, training
 from wgan_tutorial.config import assets_dir, check_number, import_tensorflow, pick, versions
 
 tf = import_tensorflow()
@@ -534,13 +534,14 @@ def sweep_command(out, gp_weights, n_critics, steps, max_seconds, width, batch_s
 
 def run_sweep(out, gp_weights=SWEEP_GP_WEIGHTS, n_critics=SWEEP_N_CRITICS, steps=None,
               max_seconds=None, width=None, batch_size=64, learning_rate=None, seed=0,
-              fid_points=4, fid_samples=None, data_path=None, progress=True, log=print):
+              fid_points=4, fid_samples=None, data_path=None, progress=True, overwrite=False,
+              log=print):
     """Train WGAN-GP on MNIST for every (lambda, n_critic) pair; write sweep.json and PNGs.
 
     Each cell is one `training.train` run (loss="gp": Gulrajani et al. 2017, arXiv
-    1704.00028, Algorithm 1 with Adam(1e-4, 0.5, 0.9) and batch 64 as the official
-    `gan_mnist.py`; `learning_rate` may raise Adam's rate), from the same seed, for
-    `steps` generator steps (or until
+    1704.00028, Algorithm 1 with Adam(beta = (0.5, 0.9)) and batch 64 as the official
+    `gan_mnist.py`, at `train`'s learning rate for gp on MNIST unless given), from the
+    same seed, for `steps` generator steps (or until
     `max_seconds`). Recorded per cell: the per-step curves `SWEEP_CURVES`, the FID of
     `fid_samples` digits against the MNIST test set (`metrics.fid_to_real`) at `fid_points`
     evenly spaced steps (left out when the classifier weights are missing), and a final
@@ -554,18 +555,21 @@ def run_sweep(out, gp_weights=SWEEP_GP_WEIGHTS, n_critics=SWEEP_N_CRITICS, steps
         max_seconds: float > 0, wall-time cap per cell, or None.
         width: MNIST model width (default `models.default_width()`).
         batch_size: int >= 1. seed: int >= 0.
-        learning_rate: Adam's rate, float > 0 (default the paper's 1e-4).
+        learning_rate: Adam's rate, float > 0 (default: that of
+            `training.default_config("gp", "mnist")`).
         fid_points: int >= 0, FID evaluations per cell (0: none).
         fid_samples: int >= 2, generated digits per FID (default 1000, 100 in fast mode).
         data_path: an MNIST file (see `data.load_mnist`).
         progress: show a tqdm progress bar for each cell.
+        overwrite: replace an existing `out/sweep.json` (else refused).
         log: callable printing one line.
 
     Returns:
         The sweep dict written to sweep.json (see `load_sweep`).
 
     Raises:
-        ValueError: a parameter out of range (naming it).
+        ValueError: a parameter out of range (naming it); `out` not writable, or holding a
+            sweep.json and overwrite is False.
         training.NonFiniteLossError is not raised: a diverged cell is recorded with its
             "diverged_at" step and the sweep goes on.
 
@@ -593,7 +597,7 @@ def run_sweep(out, gp_weights=SWEEP_GP_WEIGHTS, n_critics=SWEEP_N_CRITICS, steps
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise ValueError(f"out must be a folder, got the file {out}")
-    out.mkdir(parents=True, exist_ok=True)
+    resources.output_path(out / SWEEP_FILE, "out", overwrite)
 
     command = sweep_command(out, gp_weights, n_critics, steps, max_seconds, width, batch_size,
                             learning_rate, seed, fid_points, fid_samples, data_path)
