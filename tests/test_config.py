@@ -147,7 +147,14 @@ def test_log_to_stderr_writes_each_message_once_to_the_current_stderr(package_lo
     config.log_to_stderr()  # a second call adds no second handler
     logging.getLogger("wgan_tutorial.data").info("MNIST test: 2000 digits")
     assert capsys.readouterr().err == "wgan_tutorial: MNIST test: 2000 digits\n"
-    assert package_logger.propagate is False
+
+
+def test_log_to_stderr_leaves_the_messages_to_caplog_too(package_logger, caplog):
+    # pytest 8.0 captures through the root logger only: the package logger must propagate.
+    config.log_to_stderr()
+    with caplog.at_level(logging.INFO, logger="wgan_tutorial"):
+        logging.getLogger("wgan_tutorial.data").info("MNIST test: 2000 digits")
+    assert caplog.messages == ["MNIST test: 2000 digits"]
 
 
 @pytest.fixture

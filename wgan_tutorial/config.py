@@ -229,8 +229,8 @@ def log_to_stderr():
     """Show the package's messages ("wgan_tutorial: MNIST train: ... from ...") on stderr.
 
     The package logger has only a `NullHandler` until this is called; `setup_notebook()` and
-    the command line call it. Calling it again adds nothing. Messages do not also travel to
-    the root logger, so a user's own logging set-up does not print them twice.
+    the command line call it. Calling it again adds nothing. Messages still propagate to the
+    root logger, so pytest's `caplog` and a user's own logging set-up see them too.
 
     Returns:
         The `wgan_tutorial` logger.
@@ -241,7 +241,6 @@ def log_to_stderr():
         handler.setFormatter(logging.Formatter(LOG_FORMAT))
         logger.addHandler(handler)
     logger.setLevel(logging.INFO)
-    logger.propagate = False
     return logger
 
 
