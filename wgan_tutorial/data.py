@@ -31,7 +31,6 @@ import collections
 import functools
 import gzip
 import hashlib
-import io
 import logging
 import os
 import pickle
@@ -435,7 +434,7 @@ def load_fashion_mnist(split="train", data_dir=None):
                 raise ValueError(
                     f"Fashion-MNIST not found (no keras cache, download failed): get the four "
                     f"files from https://github.com/zalandoresearch/fashion-mnist and pass "
-                    f"their folder with --data-dir (data_dir=)")
+                    "their folder with --data-dir (data_dir=)")
     return _load_fashion_folder(cache, split)
 
 
