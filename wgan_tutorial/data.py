@@ -432,8 +432,8 @@ def load_fashion_mnist(split="train", data_dir=None):
             if not (cache / name).is_file() and download(KERAS_DATA_URL + name,
                                                          str(cache / name)) is None:
                 raise ValueError(
-                    f"Fashion-MNIST not found (no keras cache, download failed): get the four "
-                    f"files from https://github.com/zalandoresearch/fashion-mnist and pass "
+                    "Fashion-MNIST not found (no keras cache, download failed): get the four "
+                    "files from https://github.com/zalandoresearch/fashion-mnist and pass "
                     "their folder with --data-dir (data_dir=)")
     return _load_fashion_folder(cache, split)
 
