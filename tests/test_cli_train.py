@@ -5,19 +5,10 @@ import shutil
 import numpy as np
 import pytest
 
+from tests.cli_run import run
 from wgan_tutorial import cli
 
 TINY = ["--batch-size", "16", "--width", "4", "--noise-dim", "8", "--no-progress"]
-
-
-def run(argv, capsys):
-    """cli.main(argv) -> (exit status, stdout, stderr); argparse errors exit via SystemExit."""
-    try:
-        status = cli.main(argv)
-    except SystemExit as exit_:
-        status = exit_.code
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 @pytest.fixture(scope="module")

@@ -19,20 +19,11 @@ from wgan_tutorial.config import import_tensorflow
 tf = import_tensorflow()
 import keras  # noqa: E402
 
+from tests.cli_run import run  # noqa: E402
 from wgan_tutorial import cli, defaults, metrics, pretrained, resources, training  # noqa: E402
 
 TOY = dict(dataset="8gaussians", width=8, depth=1, batch_size=8, progress=False)
 TINY_MNIST = ["--batch-size", "16", "--width", "4", "--noise-dim", "8", "--no-progress"]
-
-
-def run(argv, capsys):
-    """cli.main(argv) -> (exit status, stdout, stderr); argparse errors exit via SystemExit."""
-    try:
-        status = cli.main(argv)
-    except SystemExit as exit_:
-        status = exit_.code
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 def one_line_error(status, stderr, *fragments):
