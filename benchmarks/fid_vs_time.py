@@ -7,7 +7,7 @@ Two ways to use it (run from the repository root, with full MNIST in
     python benchmarks/fid_vs_time.py --run RUN_DIR
 
     # train first, with the package's own command, then score every checkpoint it wrote
-    flock /work/notes/bench.lock python benchmarks/fid_vs_time.py --train RUN_DIR \\
+    python benchmarks/fid_vs_time.py --train RUN_DIR \\
         --max-seconds 900 --checkpoint-every 300 [--width 16 --batch-size 64 ...]
 
 `--train` runs `wgan-tutorial train --loss gp --dataset mnist --max-seconds S --save-dir

@@ -6,8 +6,7 @@ train`). "images/s" counts the real images the critic sees, n_critic x batch per
 Each configuration is timed inside one `fit` call after a warm-up (graph tracing, the
 shuffle buffer) for at least `--seconds`, and prints one line of figures.
 
-Run it alone on the machine (the numbers quoted in models.py / the issue were taken under
-`flock /work/notes/bench.lock`, normal priority):
+Run it alone on the machine, at normal priority, as the numbers quoted in models.py were:
 
     python benchmarks/gp_speed.py [--configs 8x64 16x32 16x64 16x128 32x64] [--seconds 10]
 
