@@ -115,7 +115,8 @@ class WGAN(keras.Model):
     """
 
     def __init__(self, generator, critic, loss="gp", n_critic=defaults.N_CRITIC,
-                 clip_value=defaults.CLIP_VALUE, gp_weight=defaults.GP_WEIGHT, noise_dim=None, one_sided=False, seed=0, ema=0.0, **kwargs):
+                 clip_value=defaults.CLIP_VALUE, gp_weight=defaults.GP_WEIGHT, noise_dim=None,
+                 one_sided=False, seed=0, ema=0.0, **kwargs):
         super().__init__(**kwargs)
         self.loss_entry = losses.get_loss(loss)
         self.loss_type = loss
