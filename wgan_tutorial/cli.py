@@ -329,6 +329,10 @@ def _add_train(parser):
                         help="steps between checkpoints (default 200)")
     parser.add_argument("--sample-every", dest="sample_every", type=int_at_least(1),
                         help="steps between sample grids (default 200)")
+    parser.add_argument("--conditional", action="store_const", const=True, default=None,
+                        help="class-conditional WGAN: generator (z, label), projection critic, "
+                        "penalty with the label held fixed; needs a data set with classes "
+                        "(sample with --label)")
     parser.add_argument("--no-progress", dest="progress", action="store_false",
                         help="no progress bar")
 
@@ -345,7 +349,7 @@ def _run_train(args):
         "dataset", "loss", "learning_rate", "beta_1", "clip_value", "gp_weight", "n_critic",
         "noise_dim", "width", "batch_size", "ema", "steps", "epochs", "max_seconds", "save_dir",
         "samples_dir", "seed", "data_path", "checkpoint_every", "sample_every", "progress",
-        "image_size", "channels", "max_images", "data_dir")}
+        "image_size", "channels", "max_images", "data_dir", "conditional")}
     try:
         wgan, history = training.train(**options)
     except training.NonFiniteLossError as error:
@@ -369,6 +373,9 @@ def _add_sample(parser):
                         "pretrained:NAME")
     parser.add_argument("--n", type=int_at_least(1), default=64, help="how many (default 64)")
     parser.add_argument("--seed", type=int_at_least(0), default=0, help="latent seed (default 0)")
+    parser.add_argument("--label", type=int_at_least(0),
+                        help="conditional models: the class of every sample (0..9 for MNIST; "
+                        "default: classes drawn uniformly)")
     parser.add_argument("--out", required=True, metavar="FILE.npy|DIR/",
                         help="FILE.npy: uint8 array (N, H, W), or (N, H, W, 3) in colour; DIR/ "
                         "(or an existing folder): one PNG per image and grid.png")
@@ -406,12 +413,19 @@ def _run_sample(args):
     if args.sonify is not None:
         resources.output_path(Path(args.sonify), "--sonify", args.overwrite)
     generator = pretrained.load_generator(args.model)
-    shape = tuple(generator.output_shape[1:])
+    shape = tuple(generator.outputs[0].shape[1:])
     try:
         models.check_image_shape(shape)
     except ValueError:
         raise ValueError(f"--model {args.model} generates {shape}, not images") from None
-    images = models.to_uint8_images(models.sample(generator, args.n, args.seed, args.batch_size))
+    classes = models.num_classes(generator)
+    if args.label is not None and classes is None:
+        raise ValueError(f"--label: --model {args.model} is not conditional (trained without "
+                         f"--conditional), it takes no label")
+    if args.label is not None and args.label >= classes:
+        raise ValueError(f"--label must be an integer in 0..{classes - 1}, got {args.label}")
+    images = models.to_uint8_images(models.sample(generator, args.n, args.seed, args.batch_size,
+                                                  labels=args.label))
     try:
         if to_folder:
             digits = len(str(args.n - 1))

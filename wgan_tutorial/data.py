@@ -704,24 +704,37 @@ def gaussian_1d(n, mean=0.0, std=1.0, seed=None):
     return rng.normal(mean, std, size=(n, 1)).astype(np.float32)
 
 
-def eight_gaussians(n, seed=None):
-    """8 Gaussians on a circle of radius 2 (std 0.02), divided by 1.414; shape (n, 2)."""
+def _mixture(n, centres, std, scale, seed, labels):
     check_number(n, "n", 1, integer=True)
     rng = np.random.default_rng(seed)
+    modes = rng.integers(0, len(centres), size=n)
+    points = ((centres[modes] + std * rng.standard_normal((n, 2))) / scale).astype(np.float32)
+    return (points, modes.astype(np.int32)) if labels else points
+
+
+def eight_gaussian_centres():
+    """The 8 modes of `eight_gaussians`, (8, 2) before scaling: radius 2, angles k pi / 4."""
     angles = np.arange(8) * np.pi / 4
-    centres = 2.0 * np.stack([np.cos(angles), np.sin(angles)], axis=1)
-    points = centres[rng.integers(0, 8, size=n)] + 0.02 * rng.standard_normal((n, 2))
-    return (points / 1.414).astype(np.float32)
+    return 2.0 * np.stack([np.cos(angles), np.sin(angles)], axis=1)
 
 
-def twenty_five_gaussians(n, seed=None):
-    """25 Gaussians on a 5x5 grid of spacing 2 (std 0.05), divided by 2.828; shape (n, 2)."""
-    check_number(n, "n", 1, integer=True)
-    rng = np.random.default_rng(seed)
+def eight_gaussians(n, seed=None, labels=False):
+    """8 Gaussians on a circle of radius 2 (std 0.02), divided by 1.414; shape (n, 2).
+
+    With `labels`, also the mode of each point (int32 (n,), mode k at angle k pi / 4): the
+    classes of a conditional model (notebooks/07_do_generated_digits_help.ipynb).
+    """
+    return _mixture(n, eight_gaussian_centres(), 0.02, 1.414, seed, labels)
+
+
+def twenty_five_gaussians(n, seed=None, labels=False):
+    """25 Gaussians on a 5x5 grid of spacing 2 (std 0.05), divided by 2.828; shape (n, 2).
+
+    With `labels`, also the mode of each point (int32 (n,), row-major over the grid).
+    """
     grid = np.arange(-2, 3) * 2.0
     centres = np.stack(np.meshgrid(grid, grid), axis=-1).reshape(-1, 2)
-    points = centres[rng.integers(0, 25, size=n)] + 0.05 * rng.standard_normal((n, 2))
-    return (points / 2.828).astype(np.float32)
+    return _mixture(n, centres, 0.05, 2.828, seed, labels)
 
 
 def swiss_roll(n, seed=None):
@@ -737,13 +750,15 @@ def swiss_roll(n, seed=None):
 # --- the registry ----------------------------------------------------------------------------
 
 Dataset = collections.namedtuple(
-    "Dataset", "name kind image_shape value_range source citation load")
+    "Dataset", "name kind image_shape value_range source citation load num_classes")
 Dataset.__doc__ = """One data set of the registry.
 
 Fields: name; kind ("images" or "points"); image_shape ((H, W, C) of the stored images, None
 for a folder, whose shape is chosen); value_range ("uint8" for images, "real" for points);
 source (how it is found, one line); citation (licence/citation line); load (images:
-`load(split, data_dir)` -> (uint8 (N, H, W, C), labels); points: `load(n, seed)` -> (n, 2)).
+`load(split, data_dir)` -> (uint8 (N, H, W, C), labels); points: `load(n, seed)` -> (n, 2),
+and `load(n, seed, labels=True)` -> (points, modes) for sets with classes); num_classes (the
+labels a conditional model can ask for, None for unlabelled sets: a folder, the Swiss roll).
 """
 
 DATASETS = {
@@ -752,32 +767,33 @@ DATASETS = {
         "--data-dir FILE (keras .npz or mnist.pkl.gz), $WGAN_TUTORIAL_MNIST, keras' cache or "
         "download, else the shipped subset",
         "MNIST: Yann LeCun, Corinna Cortes and Christopher J.C. Burges, licence CC BY-SA 3.0",
-        load_mnist_images),
+        load_mnist_images, 10),
     "fashion-mnist": Dataset(
         "fashion-mnist", "images", (28, 28, 1), "uint8",
         "--data-dir FOLDER of the four IDX .gz files, keras' cache or download",
         "Fashion-MNIST: Xiao, Rasul and Vollgraf 2017 (arXiv 1708.07747), licence MIT",
-        load_fashion_mnist),
+        load_fashion_mnist, 10),
     "cifar-10": Dataset(
         "cifar-10", "images", (32, 32, 3), "uint8",
         "--data-dir (binary version .tar.gz or cifar-10-batches-bin), keras' cache or "
         "download",
         "CIFAR-10: Alex Krizhevsky 2009, Learning Multiple Layers of Features from Tiny "
         "Images (https://www.cs.toronto.edu/~kriz/cifar.html)",
-        load_cifar10),
+        load_cifar10, 10),
     "folder": Dataset(
         "folder", "images", None, "uint8",
         "--data-dir FOLDER of PNG, JPEG, BMP or GIF files (searched recursively)",
         "your own images: their licence is yours to check",
-        None),
+        None, None),
     "8gaussians": Dataset("8gaussians", "points", (2,), "real", "sampled",
                           "Gulrajani et al. 2017 (arXiv 1704.00028), Section 5.1",
-                          eight_gaussians),
+                          eight_gaussians, 8),
     "25gaussians": Dataset("25gaussians", "points", (2,), "real", "sampled",
                            "Gulrajani et al. 2017 (arXiv 1704.00028), Section 5.1",
-                           twenty_five_gaussians),
+                           twenty_five_gaussians, 25),
     "swissroll": Dataset("swissroll", "points", (2,), "real", "sampled",
-                         "Gulrajani et al. 2017 (arXiv 1704.00028), Section 5.1", swiss_roll),
+                         "Gulrajani et al. 2017 (arXiv 1704.00028), Section 5.1", swiss_roll,
+                         None),
 }
 DATASET_ALIASES = {"cifar10": "cifar-10", "fashion_mnist": "fashion-mnist"}
 DATASET_NAMES = tuple(DATASETS) + tuple(DATASET_ALIASES)
@@ -850,13 +866,44 @@ def image_source(name, split="train", data_dir=None, image_size=None, channels=N
         if data_dir is None:
             raise ValueError("dataset 'folder' needs --data-dir (data_dir=) naming the folder")
         return ImageFolder(data_dir, shape[0], shape[2], max_images, seed), shape
-    images, _ = entry.load(split, data_dir)
+    images, _ = _subset(entry.load(split, data_dir), max_images, seed)
+    return images, shape
+
+
+def _subset(images_and_labels, max_images, seed):
+    images, labels = images_and_labels
     if max_images is not None:
         max_images = check_number(max_images, "max_images", 1, integer=True)
         if max_images < len(images):
-            keep = np.random.default_rng(seed).choice(len(images), max_images, replace=False)
-            images = images[np.sort(keep)]
-    return images, shape
+            keep = np.sort(np.random.default_rng(seed).choice(len(images), max_images,
+                                                              replace=False))
+            images, labels = images[keep], labels[keep]
+    return images, labels
+
+
+def labelled_source(name, split="train", data_dir=None, image_size=None, channels=None,
+                    max_images=None, seed=0):
+    """The images of a labelled registry data set with their labels (conditional models).
+
+    Returns:
+        (images, labels, image_shape): uint8 (N, H, W, C) as stored, int32 (N,) in
+        0..num_classes-1, and the (H, W, C) to train at (`dataset_image_shape`);
+        `max_images` keeps the same seeded random subset as `image_source`.
+
+    Raises:
+        ValueError: a data set without labels (a folder, a toy set), or from the loaders.
+
+    Taught in notebooks/07_do_generated_digits_help.ipynb.
+    """
+    entry = get_dataset(name)
+    if entry.kind != "images" or entry.num_classes is None:
+        labelled = [key for key, value in DATASETS.items()
+                    if value.kind == "images" and value.num_classes]
+        raise ValueError(f"a conditional model needs a labelled image data set "
+                         f"{tuple(labelled)}, got dataset {entry.name!r}")
+    shape = dataset_image_shape(name, image_size, channels)
+    images, labels = _subset(entry.load(split, data_dir), max_images, seed)
+    return images, np.asarray(labels).astype(np.int32).reshape(-1), shape
 
 
 def image_dataset(source, image_shape, batch_size, seed=0, repeat=True):
@@ -899,6 +946,33 @@ def image_dataset(source, image_shape, batch_size, seed=0, repeat=True):
     return dataset.prefetch(tf.data.AUTOTUNE)
 
 
+def labelled_dataset(images, labels, image_shape, batch_size, seed=0):
+    """As `image_dataset` for an array, with the labels: batches of (float32 images, int32).
+
+    Args:
+        images: uint8 (N, H, W, C). labels: int (N,). image_shape: (H', W', C').
+        batch_size: int in 1..N. seed: shuffling seed.
+
+    Returns:
+        Repeating Dataset of (float32 (batch_size, H', W', C') in [-1, 1], int32 (batch_size,)).
+
+    Raises:
+        ValueError: batch_size out of range, or labels not one per image.
+    """
+    tf = import_tensorflow()
+    batch_size = check_number(batch_size, "batch_size", 1, integer=True)
+    if batch_size > len(images):
+        raise ValueError(f"batch_size must be <= the number of images ({len(images)}), "
+                         f"got {batch_size}")
+    _check_labels(labels, len(images), "labels")
+    dataset = tf.data.Dataset.from_tensor_slices((images, np.asarray(labels, np.int32)))
+    dataset = dataset.shuffle(len(images), seed=seed, reshuffle_each_iteration=True).repeat()
+    dataset = dataset.batch(batch_size, drop_remainder=True)
+    dataset = dataset.map(lambda x, y: (convert_images(x, image_shape), y),
+                          num_parallel_calls=tf.data.AUTOTUNE)
+    return dataset.prefetch(tf.data.AUTOTUNE)
+
+
 def real_images(source, image_shape, n, seed=0):
     """n real images as uint8 (n', H', W', C') for FID/KID (n' = min(n, available)).
 
@@ -916,8 +990,21 @@ TOY_DATASETS = tuple(name for name, entry in DATASETS.items() if entry.kind == "
 IMAGE_DATASETS = tuple(name for name, entry in DATASETS.items() if entry.kind == "images")
 
 
-def toy_samples(name, n, seed=None):
-    """n points of the 2-D toy set `name` (one of TOY_DATASETS), shape (n, 2) float32."""
+def toy_samples(name, n, seed=None, labels=False):
+    """n points of the 2-D toy set `name` (one of TOY_DATASETS), shape (n, 2) float32.
+
+    With `labels`, (points, modes): the mode (int32 (n,)) each point was drawn from, for the
+    sets that have modes (`num_classes` in the registry).
+
+    Raises:
+        ValueError: unknown set, or labels asked of a set without modes (the Swiss roll).
+    """
     if name not in TOY_DATASETS:
         raise ValueError(f"toy dataset must be one of {TOY_DATASETS}, got {name!r}")
-    return DATASETS[name].load(n, seed=seed)
+    if not labels:
+        return DATASETS[name].load(n, seed=seed)
+    if DATASETS[name].num_classes is None:
+        moded = tuple(key for key in TOY_DATASETS if DATASETS[key].num_classes)
+        raise ValueError(f"a conditional model needs a toy set with modes {moded}, "
+                         f"got dataset {name!r}")
+    return DATASETS[name].load(n, seed=seed, labels=True)

@@ -185,18 +185,29 @@ def gradient_penalty(critic, real, fake, one_sided=False, eps=None, seed=None):
 
 # --- the loss registry -------------------------------------------------------------------------
 
-def no_penalty(model, real, fake):
+def no_penalty(model, real, fake, labels=None):
     """Weight clipping adds nothing to the critic's loss: (0, no logs)."""
     return tf.constant(0.0), {}
 
 
-def _penalty(model, real, fake, one_sided):
-    penalty, norms = gradient_penalty(model.critic, real, fake, one_sided=one_sided,
-                                      seed=model.seed_generator)
+def critic_at_label(critic, labels):
+    """The critic as a function of x alone: f(., y) for fixed labels y (B,), or f itself.
+
+    A conditional critic's penalty is taken at interpolates x_hat with the label held fixed:
+    the gradient is with respect to x_hat only (the label is not interpolated).
+    """
+    if labels is None:
+        return critic
+    return lambda x, training=False: critic([x, labels], training=training)
+
+
+def _penalty(model, real, fake, one_sided, labels):
+    penalty, norms = gradient_penalty(critic_at_label(model.critic, labels), real, fake,
+                                      one_sided=one_sided, seed=model.seed_generator)
     return model.gp_weight * penalty, {"gp": penalty, "gp_grad_norm": tf.reduce_mean(norms)}
 
 
-def two_sided_penalty(model, real, fake):
+def two_sided_penalty(model, real, fake, labels=None):
     """lambda mean((||grad f(x_hat)|| - 1)^2) and its logs (Gulrajani et al. 2017, Equation 3).
 
     `model.one_sided` (an older spelling of the `lp` loss) makes it one-sided.
@@ -204,20 +215,22 @@ def two_sided_penalty(model, real, fake):
     Args:
         model: has `critic`, `gp_weight` (lambda), `one_sided`, `seed_generator`.
         real, fake: float tensors (B, ...).
+        labels: int tensor (B,) of a conditional critic: the class of both real[i] and
+            fake[i], held fixed at their interpolate (`critic_at_label`); None otherwise.
 
     Returns:
         (scalar tensor, {"gp": penalty without lambda, "gp_grad_norm": mean norm}).
     """
-    return _penalty(model, real, fake, model.one_sided)
+    return _penalty(model, real, fake, model.one_sided, labels)
 
 
-def one_sided_penalty(model, real, fake):
+def one_sided_penalty(model, real, fake, labels=None):
     """lambda mean(max(0, ||grad f(x_hat)|| - 1)^2) and its logs: the `lp` loss.
 
     Petzka et al. 2018 (arXiv 1709.08894), Equation 8, at the interpolates of Gulrajani et
     al. 2017 (Algorithm 1 line 6). Arguments and result as `two_sided_penalty`.
     """
-    return _penalty(model, real, fake, True)
+    return _penalty(model, real, fake, True, labels)
 
 
 def clip_after_update(model):
@@ -236,8 +249,8 @@ Loss.__doc__ = """One loss of the registry.
 
 Fields: name; description (one line, with its paper); optimizer ("rmsprop" or "adam", the
 paper's); learning_rate (the paper's); penalised (a gradient penalty: the tuned MNIST
-defaults of `training.default_config` apply); critic_penalty(model, real, fake) -> (term
-added to the critic's loss, logs); after_critic_update(model).
+defaults of `training.default_config` apply); critic_penalty(model, real, fake, labels=None)
+-> (term added to the critic's loss, logs); after_critic_update(model).
 """
 
 LOSSES = {

@@ -81,7 +81,7 @@ def _doublings(size):
 
 
 def image_generator(image_shape=IMAGE_SHAPE, noise_dim=defaults.NOISE_DIM, width=None,
-                    name="generator"):
+                    name="generator", num_classes=None):
     """DCGAN-style generator: z -> Dense s x s x (2^(k-1) width) -> k stride-2 5x5
     transposed convolutions (ReLU, channels halving down to width) -> H x W x C, tanh.
 
@@ -92,9 +92,12 @@ def image_generator(image_shape=IMAGE_SHAPE, noise_dim=defaults.NOISE_DIM, width
     Args:
         image_shape: (S, S, C), S in (28, 32, 64), C in (1, 3).
         noise_dim: int >= 1. width: int >= 1 (default `default_width()`). name: model name.
+        num_classes: None, or int >= 2 for a class-conditional generator (inputs [z, label],
+            see `_generator_inputs`).
 
     Returns:
-        keras.Model float32 (B, noise_dim) -> float32 (B, S, S, C) in [-1, 1].
+        keras.Model float32 (B, noise_dim) -> float32 (B, S, S, C) in [-1, 1]; conditional:
+        inputs [float32 (B, noise_dim), int32 (B,)].
 
     Raises:
         ValueError: image_shape, noise_dim or width out of range.
@@ -108,18 +111,18 @@ def image_generator(image_shape=IMAGE_SHAPE, noise_dim=defaults.NOISE_DIM, width
     channels = width * 2 ** (layers - 1)
     _check_weight_memory(noise_dim * start * start * channels,
                          f"noise_dim = {noise_dim} with width = {width}")
-    z = keras.Input((noise_dim,), name="z")
-    x = keras.layers.Dense(start * start * channels, activation="relu")(z)
+    inputs, h = _generator_inputs(noise_dim, num_classes)
+    x = keras.layers.Dense(start * start * channels, activation="relu")(h)
     x = keras.layers.Reshape((start, start, channels))(x)
     for _ in range(layers - 1):
         channels //= 2
         x = keras.layers.Conv2DTranspose(channels, 5, strides=2, padding="same",
                                          activation="relu")(x)
     x = keras.layers.Conv2DTranspose(depth, 5, strides=2, padding="same", activation="tanh")(x)
-    return keras.Model(z, x, name=name)
+    return keras.Model(inputs, x, name=name)
 
 
-def image_critic(image_shape=IMAGE_SHAPE, width=None, name="critic"):
+def image_critic(image_shape=IMAGE_SHAPE, width=None, name="critic", num_classes=None):
     """DCGAN-style critic: k stride-2 5x5 convolutions (width, 2 width, ...), LeakyReLU(0.2),
     a linear Dense(1); no batch norm (the penalty is per sample, Gulrajani et al. 2017,
     arXiv 1704.00028, Section 4).
@@ -129,9 +132,12 @@ def image_critic(image_shape=IMAGE_SHAPE, width=None, name="critic"):
     Args:
         image_shape: (S, S, C), S in (28, 32, 64), C in (1, 3).
         width: int >= 1 (default `default_width()`). name: model name.
+        num_classes: None, or int >= 2 for a projection critic (inputs [image, label], see
+            `_critic_head`).
 
     Returns:
-        keras.Model float32 (B, S, S, C) -> float32 (B, 1).
+        keras.Model float32 (B, S, S, C) -> float32 (B, 1); conditional: inputs
+        [float32 (B, S, S, C), int32 (B,)].
 
     Raises:
         ValueError: image_shape or width out of range.
@@ -147,12 +153,61 @@ def image_critic(image_shape=IMAGE_SHAPE, width=None, name="critic"):
         x = keras.layers.Conv2D(width * 2 ** i, 5, strides=2, padding="same")(x)
         x = keras.layers.LeakyReLU(negative_slope=0.2)(x)
     x = keras.layers.Flatten()(x)
-    return keras.Model(x_in, keras.layers.Dense(1)(x), name=name)
+    return _critic_head(x_in, x, num_classes, name)
 
 
 def default_width():
     """The default MNIST width: 16 (8 in fast mode); see the module docstring for why."""
     return pick(DEFAULT_WIDTH_FULL, DEFAULT_WIDTH_FAST)
+
+
+def _check_classes(num_classes):
+    return None if num_classes is None else check_number(num_classes, "num_classes", 2,
+                                                         integer=True)
+
+
+def _generator_inputs(noise_dim, num_classes):
+    """The generator's inputs and its first hidden input: z, or [z, label] -> z ++ e(label).
+
+    A conditional generator (Mirza & Osindero 2014, arXiv 1411.1784, Section 3.2) sees z
+    concatenated with a learned embedding of the label (num_classes numbers per class).
+    """
+    z = keras.Input((noise_dim,), name="z")
+    num_classes = _check_classes(num_classes)
+    if num_classes is None:
+        return z, z
+    label = keras.Input((), dtype="int32", name="label")
+    embedded = keras.layers.Embedding(num_classes, num_classes, name="label_embedding")(label)
+    return [z, label], keras.layers.Concatenate()([z, embedded])
+
+
+def _critic_head(x_in, features, num_classes, name):
+    """The critic's linear output f(x) = w . phi(x) + b, or the projection critic's
+    f(x, y) = w . phi(x) + b + v_y . phi(x) (Miyato & Koyama 2018, arXiv 1802.05637,
+    Equation 3: the label's embedding v_y projected on the features phi(x)).
+
+    The label enters only through v_y, so for a fixed y the critic is a function of x alone
+    and the gradient penalty is taken at interpolates with the label held fixed.
+    """
+    num_classes = _check_classes(num_classes)
+    score = keras.layers.Dense(1)(features)
+    if num_classes is None:
+        return keras.Model(x_in, score, name=name)
+    label = keras.Input((), dtype="int32", name="label")
+    projection = keras.layers.Embedding(num_classes, features.shape[-1],
+                                        name="label_projection")(label)
+    score = keras.layers.Add()([score, keras.layers.Dot(axes=1)([projection, features])])
+    return keras.Model([x_in, label], score, name=name)
+
+
+def num_classes(model):
+    """The classes a conditional generator or critic takes (its label layer's size), or None."""
+    for layer_name in ("label_embedding", "label_projection"):
+        try:
+            return int(model.get_layer(layer_name).input_dim)
+        except ValueError:
+            continue
+    return None
 
 
 def mnist_generator(noise_dim=defaults.NOISE_DIM, width=None, name="generator"):
@@ -205,20 +260,25 @@ def _check_weight_memory(count, what):
     resources.check_allocation(4 * count, f"{what} ({count:,} float32 weights)")
 
 
-def _mlp(input_dim, output_dim, hidden, depth, name):
+def _mlp(input_dim, output_dim, hidden, depth, name, num_classes=None, critic=False):
     input_dim = check_number(input_dim, "input_dim", 1, integer=True)
     hidden = check_number(hidden, "hidden", 1, integer=True)
     depth = check_number(depth, "depth", 1, integer=True)
     _check_weight_memory((input_dim + (depth - 1) * hidden) * hidden,
                          f"an MLP of {input_dim} inputs and {depth} x {hidden} units")
-    x_in = keras.Input((input_dim,))
-    x = x_in
+    if critic:
+        x_in = x = keras.Input((input_dim,))
+    else:
+        x_in, x = _generator_inputs(input_dim, num_classes)
     for _ in range(depth):
         x = keras.layers.Dense(hidden, activation="relu")(x)
+    if critic:
+        return _critic_head(x_in, x, num_classes, name)
     return keras.Model(x_in, keras.layers.Dense(output_dim)(x), name=name)
 
 
-def toy_generator(noise_dim=2, hidden=512, depth=3, output_dim=2, name="generator"):
+def toy_generator(noise_dim=2, hidden=512, depth=3, output_dim=2, name="generator",
+                  num_classes=None):
     """MLP generator for the 2-D toy sets: noise_dim -> hidden x depth (ReLU) -> output_dim.
 
     The architecture of the official WGAN-GP `gan_toy.py` (Gulrajani et al. 2017, arXiv
@@ -227,6 +287,7 @@ def toy_generator(noise_dim=2, hidden=512, depth=3, output_dim=2, name="generato
     Args:
         noise_dim: int >= 1. hidden: int >= 1 units per layer. depth: int >= 1 hidden
             layers. output_dim: int >= 1 (2 for the toy sets).
+        num_classes: None, or int >= 2: conditional (inputs [z, label], as `image_generator`).
 
     Returns:
         keras.Model mapping float32 (B, noise_dim) to float32 (B, output_dim), unbounded.
@@ -237,10 +298,10 @@ def toy_generator(noise_dim=2, hidden=512, depth=3, output_dim=2, name="generato
     Taught in notebooks/05_interactive_lambda_and_n_critic.ipynb.
     """
     check_number(output_dim, "output_dim", 1, integer=True)
-    return _mlp(noise_dim, output_dim, hidden, depth, name)
+    return _mlp(noise_dim, output_dim, hidden, depth, name, num_classes)
 
 
-def toy_critic(input_dim=2, hidden=512, depth=3, name="critic"):
+def toy_critic(input_dim=2, hidden=512, depth=3, name="critic", num_classes=None):
     """MLP critic for the 2-D toy sets: input_dim -> hidden x depth (ReLU) -> 1 (linear).
 
     As in the official WGAN-GP `gan_toy.py` (Gulrajani et al. 2017, arXiv 1704.00028):
@@ -248,6 +309,8 @@ def toy_critic(input_dim=2, hidden=512, depth=3, name="critic"):
 
     Args:
         input_dim: int >= 1. hidden: int >= 1 units per layer. depth: int >= 1 layers.
+        num_classes: None, or int >= 2: a projection critic on the last hidden layer
+            (inputs [x, label], as `image_critic`).
 
     Returns:
         keras.Model mapping float32 (B, input_dim) to float32 (B, 1).
@@ -257,42 +320,81 @@ def toy_critic(input_dim=2, hidden=512, depth=3, name="critic"):
 
     Taught in notebooks/05_interactive_lambda_and_n_critic.ipynb.
     """
-    return _mlp(input_dim, 1, hidden, depth, name)
+    return _mlp(input_dim, 1, hidden, depth, name, num_classes, critic=True)
 
 
-def sample(generator, n, seed=0, batch_size=500):
+def sample(generator, n, seed=0, batch_size=500, labels=None):
     """Generator outputs for n latent vectors z ~ N(0, I), computed batch by batch.
 
     The latent vectors come from `numpy.random.default_rng(seed)` in order, so the result
     does not depend on `batch_size`, and memory stays flat for any n.
 
     Args:
-        generator: keras.Model with input (B, noise_dim).
+        generator: keras.Model with input (B, noise_dim), or a conditional one ([z, label]).
         n: int >= 1. seed: int >= 0. batch_size: int >= 1.
+        labels: conditional generators only: one class for all (int), one per sample (int
+            array (n,)), or None for labels drawn uniformly (after the latent vectors, from
+            the same generator of random numbers).
 
     Returns:
         float32 numpy array (n, *generator output shape) (images in [-1, 1] for MNIST).
 
     Raises:
         ValueError: n, seed or batch_size out of range; n samples too large for the
-            available memory.
+            available memory; labels given to an unconditional generator, or outside
+            0..num_classes-1, or not one per sample.
     """
     n = check_number(n, "n", 1, integer=True)
     seed = check_number(seed, "seed", 0, integer=True)
     batch_size = check_number(batch_size, "batch_size", 1, integer=True)
-    noise_dim = generator.input_shape[-1]
-    shape = tuple(generator.output_shape[1:])
+    classes = num_classes(generator)
+    noise_dim = generator.inputs[0].shape[-1]
+    shape = tuple(generator.outputs[0].shape[1:])
     resources.check_allocation(4 * n * math.prod(shape), f"n = {n} samples of shape {shape}")
     rng = np.random.default_rng(seed)
+    z_all = None
+    if classes is not None:  # latent vectors first, so label choices do not change them
+        z_all = rng.standard_normal((n, noise_dim)).astype(np.float32)
+        labels = check_labels(labels, n, classes, rng)
+    elif labels is not None:
+        raise ValueError("labels are for a conditional generator; this one takes no label")
     out = None
     for start in range(0, n, batch_size):
         size = min(batch_size, n - start)
-        z = rng.standard_normal((size, noise_dim)).astype(np.float32)
-        batch = keras.ops.convert_to_numpy(generator(z, training=False))
+        if z_all is None:
+            z = rng.standard_normal((size, noise_dim)).astype(np.float32)
+            inputs = z
+        else:
+            inputs = [z_all[start:start + size], labels[start:start + size]]
+        batch = keras.ops.convert_to_numpy(generator(inputs, training=False))
         if out is None:
             out = np.empty((n,) + batch.shape[1:], dtype=np.float32)
         out[start:start + size] = batch
     return out
+
+
+def check_labels(labels, n, classes, rng=None):
+    """Labels for n samples of a conditional model, as int32 (n,).
+
+    Args:
+        labels: an int (every sample), an int array (n,), or None (uniform draws from `rng`).
+        n: int >= 1. classes: the number of classes. rng: numpy Generator (labels=None).
+
+    Raises:
+        ValueError: a label outside 0..classes-1, a non-integer, or not one per sample.
+    """
+    if labels is None:
+        return rng.integers(0, classes, size=n).astype(np.int32)
+    array = np.asarray(labels)
+    if array.ndim == 0:
+        array = np.full(n, array)
+    if array.shape != (n,) or not np.issubdtype(array.dtype, np.integer):
+        raise ValueError(f"labels must be one integer in 0..{classes - 1} or {n} of them, "
+                         f"got {np.asarray(labels).dtype} of shape {np.shape(labels)}")
+    if array.min() < 0 or array.max() >= classes:
+        raise ValueError(f"labels must be integers in 0..{classes - 1}, got values from "
+                         f"{array.min()} to {array.max()}")
+    return array.astype(np.int32)
 
 
 def to_uint8_images(images):

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from wgan_tutorial import data, defaults, losses, resources
+from wgan_tutorial import data, defaults, losses, models, resources
 from wgan_tutorial.config import check_number, error_summary, import_tensorflow
 
 tf = import_tensorflow()
@@ -107,6 +107,13 @@ class WGAN(keras.Model):
             average over their recent steps only); 0 keeps none. Training is unchanged:
             the average is only what `sampler` draws from.
 
+    Class-conditional models (generator and critic built with `num_classes`, e.g.
+    `models.image_generator(..., num_classes=10)`): `train_step` takes (images, labels),
+    both stacked as above; each critic update generates for its real batch's labels, scores
+    real and generated samples with those labels, and takes the penalty at interpolates
+    with the label held fixed (Gulrajani et al. 2017, Algorithm 1 line 6, for each class);
+    the generator update uses the labels of the last real batch (the data's class mix).
+
     Raises:
         ValueError: a parameter out of range, naming it and the range; noise_dim not the
             generator's input size.
@@ -123,7 +130,11 @@ class WGAN(keras.Model):
         self.n_critic = check_number(n_critic, "n_critic", 1, inclusive=True, integer=True)
         self.clip_value = check_number(clip_value, "clip_value", 0, inclusive=False)
         self.gp_weight = check_number(gp_weight, "gp_weight", 0, inclusive=True)
-        input_dim = generator.input_shape[-1]
+        self.num_classes = models.num_classes(generator)
+        if models.num_classes(critic) != self.num_classes:
+            raise ValueError(f"generator and critic must take the same classes, got "
+                             f"num_classes {self.num_classes} and {models.num_classes(critic)}")
+        input_dim = generator.inputs[0].shape[-1]
         if noise_dim is None:
             noise_dim = input_dim
         self.noise_dim = check_number(noise_dim, "noise_dim", 1, inclusive=True, integer=True)
@@ -181,19 +192,24 @@ class WGAN(keras.Model):
         super().compile(**kwargs)
 
     def call(self, z, training=False):
-        """Generate: (B, noise_dim) -> generator output."""
+        """Generate: (B, noise_dim) -> generator output; conditional: z = [noise, labels]."""
         return self.generator(z, training=training)
 
     def _noise(self, batch_size):
         return keras.random.normal((batch_size, self.noise_dim), seed=self.seed_generator)
 
-    def _critic_update(self, real):
+    @staticmethod
+    def _with(x, labels):
+        return x if labels is None else [x, labels]
+
+    def _critic_update(self, real, labels=None):
         batch_size = tf.shape(real)[0]
-        fake = tf.stop_gradient(self.generator(self._noise(batch_size), training=True))
+        fake = tf.stop_gradient(self.generator(self._with(self._noise(batch_size), labels),
+                                               training=True))
         with tf.GradientTape() as tape:
-            real_scores = self.critic(real, training=True)
-            fake_scores = self.critic(fake, training=True)
-            penalty, logs = self.loss_entry.critic_penalty(self, real, fake)
+            real_scores = self.critic(self._with(real, labels), training=True)
+            fake_scores = self.critic(self._with(fake, labels), training=True)
+            penalty, logs = self.loss_entry.critic_penalty(self, real, fake, labels=labels)
             loss = losses.critic_loss(real_scores, fake_scores) + penalty
         variables = self.critic.trainable_variables
         gradients = tape.gradient(loss, variables)
@@ -204,10 +220,11 @@ class WGAN(keras.Model):
         logs["critic_grad_norm"] = tf.linalg.global_norm(gradients)
         return logs
 
-    def _generator_update(self, batch_size):
-        z = self._noise(batch_size)
+    def _generator_update(self, batch_size, labels=None):
+        z = self._with(self._noise(batch_size), labels)
         with tf.GradientTape() as tape:
-            fake_scores = self.critic(self.generator(z, training=True), training=True)
+            fake_scores = self.critic(self._with(self.generator(z, training=True), labels),
+                                      training=True)
             loss = losses.generator_loss(fake_scores)
         variables = self.generator.trainable_variables
         gradients = tape.gradient(loss, variables)
@@ -224,13 +241,21 @@ class WGAN(keras.Model):
             average.assign(decay * average + (1.0 - decay) * weight)
 
     def train_step(self, data):
-        """One generator iteration on n_critic stacked real batches (n_critic x B, ...)."""
+        """One generator iteration on n_critic stacked real batches (n_critic x B, ...);
+        conditional: (images, labels) stacked alike."""
+        labels = None
         if isinstance(data, (tuple, list)):
-            data = data[0]
+            data, labels = data[0], (data[1] if len(data) > 1 else None)
+        if (labels is None) != (self.num_classes is None):
+            raise ValueError("a conditional WGAN trains on (images, labels), an unconditional "
+                             "one on images alone")
         real = tf.reshape(data, [self.n_critic, -1] + list(data.shape[1:]))
+        if labels is not None:
+            labels = tf.reshape(tf.cast(labels, tf.int32), [self.n_critic, -1])
         for i in range(self.n_critic):
-            logs = self._critic_update(real[i])
-        logs.update(self._generator_update(tf.shape(real)[1]))
+            logs = self._critic_update(real[i], None if labels is None else labels[i])
+        logs.update(self._generator_update(tf.shape(real)[1],
+                                           None if labels is None else labels[-1]))
         self.step_counter.assign_add(1)
         return logs
 
@@ -473,22 +498,31 @@ class SampleGrid(keras.callbacks.Callback):
         n: how many latent vectors (64 images, or 1,000 toy points).
         seed: seed of the fixed latent vectors.
         real: for toy sets, real points (N, 2) drawn behind the generated ones.
+        num_classes: conditional models: images in one row of 10 per class (n is then
+            10 num_classes); toy points cycle through the classes.
     """
 
-    def __init__(self, samples_dir, every, noise_dim, n=64, seed=0, real=None):
+    def __init__(self, samples_dir, every, noise_dim, n=64, seed=0, real=None,
+                 num_classes=None):
         super().__init__()
         self.samples_dir, self.every, self.real = Path(samples_dir), every, real
         self.samples_dir.mkdir(parents=True, exist_ok=True)
+        self.ncols = None
+        if num_classes is not None and real is None:  # one row per class
+            n, self.ncols = num_classes * 10, 10
         self.z = np.random.default_rng(seed).standard_normal((n, noise_dim)).astype(np.float32)
+        self.labels = None if num_classes is None else \
+            (np.arange(n) // (self.ncols or 1) % num_classes).astype(np.int32)
 
     def _draw(self):
         from wgan_tutorial import plotting
 
         step = self.model.step
-        outputs = keras.ops.convert_to_numpy(self.model.sampler(self.z, training=False))
+        inputs = self.z if self.labels is None else [self.z, self.labels]
+        outputs = keras.ops.convert_to_numpy(self.model.sampler(inputs, training=False))
         path = self.samples_dir / f"step_{step:06d}.png"
         if self.real is None:
-            plotting.save_image_grid(outputs, path)
+            plotting.save_image_grid(outputs, path, ncols=self.ncols)
         else:
             plotting.save_toy_samples(self.real, outputs, path, title=f"step {step}")
 
@@ -612,8 +646,8 @@ GENERATOR_FILE, CURVES_FILE = "generator.keras", "training_curves.png"
 UNLIMITED_STEPS = 10**9  # the step target of a run bounded by max_seconds only
 CONFIG_KEYS = ("loss", "dataset", "noise_dim", "width", "depth", "n_critic", "batch_size",
                "learning_rate", "beta_1", "clip_value", "gp_weight", "one_sided", "seed", "ema")
-# Also in a config: "image_shape" and "max_images" (`read_config` gives a run saved before them
-# MNIST's shape, or None for a toy set, and no subset).
+# Also in a config: "image_shape", "max_images" and "conditional" (`read_config` gives a run
+# saved before them MNIST's shape, or None for a toy set, no subset, and False).
 
 
 def toy_pool_size():
@@ -665,7 +699,7 @@ def default_config(loss="gp", dataset="mnist"):
         "seed": 0,
         "ema": defaults.GP_MNIST_EMA if tuned else 0.0,
         "image_shape": None if toy else list(data.dataset_image_shape(dataset)),
-        "max_images": None,
+        "max_images": None, "conditional": False,
     }
 
 
@@ -675,15 +709,23 @@ def wgan_from_config(config):
     Raises:
         ValueError: a value out of range (naming it), or an unknown loss / dataset.
     """
-    from wgan_tutorial import models
-
-    if data.get_dataset(config["dataset"]).kind == "images":
+    entry = data.get_dataset(config["dataset"])
+    classes = None
+    if config.get("conditional"):
+        classes = entry.num_classes
+        if classes is None:
+            labelled = tuple(name for name, item in data.DATASETS.items() if item.num_classes)
+            raise ValueError(f"conditional needs a data set with classes {labelled}, got "
+                             f"dataset {entry.name!r}")
+    if entry.kind == "images":
         shape = config.get("image_shape") or models.IMAGE_SHAPE
-        generator = models.image_generator(shape, config["noise_dim"], config["width"])
-        critic = models.image_critic(shape, config["width"])
+        generator = models.image_generator(shape, config["noise_dim"], config["width"],
+                                           num_classes=classes)
+        critic = models.image_critic(shape, config["width"], num_classes=classes)
     else:
-        generator = models.toy_generator(config["noise_dim"], config["width"], config["depth"])
-        critic = models.toy_critic(2, config["width"], config["depth"])
+        generator = models.toy_generator(config["noise_dim"], config["width"], config["depth"],
+                                         num_classes=classes)
+        critic = models.toy_critic(2, config["width"], config["depth"], num_classes=classes)
     wgan = WGAN(generator, critic, loss=config["loss"], n_critic=config["n_critic"],
                 clip_value=config["clip_value"], gp_weight=config["gp_weight"],
                 one_sided=config["one_sided"], seed=config["seed"], ema=config["ema"])
@@ -710,6 +752,7 @@ def read_config(save_dir):
     toy = config["dataset"] in data.TOY_DATASETS
     config.setdefault("image_shape", None if toy else list(data.dataset_image_shape("mnist")))
     config.setdefault("max_images", None)
+    config.setdefault("conditional", False)
     return config
 
 
@@ -758,6 +801,17 @@ def _truncate_metrics(path, last_step):
 def _real_dataset(config, data_path, shuffle_seed):
     """tf.data of stacked real batches (n_critic x batch_size, ...), and the epoch size."""
     rows = config["n_critic"] * config["batch_size"]
+    conditional = bool(config.get("conditional"))
+    if data.get_dataset(config["dataset"]).kind == "images" and conditional:
+        shape = config["image_shape"]
+        images, labels, _ = data.labelled_source(config["dataset"], "train", data_path,
+                                                 shape[0], shape[2], config["max_images"],
+                                                 config["seed"])
+        if rows > len(images):
+            raise ValueError(f"batch_size x n_critic must be <= the number of training "
+                             f"images ({len(images)}), got {rows}")
+        return data.labelled_dataset(images, labels, tuple(shape), rows,
+                                     seed=shuffle_seed), len(images)
     if data.get_dataset(config["dataset"]).kind == "images":
         shape = config["image_shape"]
         source, _ = data.image_source(config["dataset"], "train", data_path, shape[0], shape[2],
@@ -770,7 +824,7 @@ def _real_dataset(config, data_path, shuffle_seed):
     size = toy_pool_size()
     if rows > size:
         raise ValueError(f"batch_size x n_critic must be <= {size} toy points, got {rows}")
-    points = data.toy_samples(config["dataset"], size, seed=config["seed"])
+    points = data.toy_samples(config["dataset"], size, seed=config["seed"], labels=conditional)
     dataset = tf.data.Dataset.from_tensor_slices(points).shuffle(size, seed=shuffle_seed)
     dataset = dataset.repeat().batch(rows, drop_remainder=True)
     return dataset.prefetch(tf.data.AUTOTUNE), size
@@ -786,7 +840,7 @@ def train(loss=None, dataset=None, steps=None, epochs=None, max_seconds=None, sa
           beta_1=None, clip_value=None, gp_weight=None, noise_dim=None, width=None,
           depth=None, one_sided=None, ema=None, checkpoint_every=None, sample_every=None,
           keep_checkpoints=3, data_path=None, progress=True, callbacks=None, image_size=None,
-          channels=None, max_images=None, data_dir=None):
+          channels=None, max_images=None, data_dir=None, conditional=None):
     """Train a WGAN (any loss of `losses.LOSSES`) on a registry data set; resume a save_dir.
 
     One step is one generator iteration of Algorithm 1 of Arjovsky et al. 2017 (arXiv
@@ -828,6 +882,10 @@ def train(loss=None, dataset=None, steps=None, epochs=None, max_seconds=None, sa
         max_images: train on a seeded random subset of this many images.
         data_dir: where the data set is (`data.image_source`); for MNIST the same as
             data_path.
+        conditional: train a class-conditional WGAN (default False): the generator takes
+            (z, label), the critic is a projection critic (`models.image_critic`), the
+            penalty is taken with the label held fixed (see `WGAN`); needs a data set with
+            classes (MNIST, Fashion-MNIST, CIFAR-10, 8gaussians, 25gaussians).
 
     Returns:
         (wgan, history): the trained `WGAN`; history a dict column -> numpy array
@@ -858,7 +916,8 @@ def train(loss=None, dataset=None, steps=None, epochs=None, max_seconds=None, sa
         loss=loss, dataset=dataset, noise_dim=noise_dim, width=width, depth=depth,
         n_critic=n_critic, batch_size=batch_size, learning_rate=learning_rate, beta_1=beta_1,
         clip_value=clip_value, gp_weight=gp_weight, one_sided=one_sided, seed=seed,
-        ema=ema, image_shape=image_shape, max_images=max_images).items()
+        ema=ema, image_shape=image_shape, max_images=max_images,
+        conditional=conditional).items()
         if value is not None}
     if saved is not None:
         for key, value in requested.items():
@@ -924,7 +983,8 @@ def train(loss=None, dataset=None, steps=None, epochs=None, max_seconds=None, sa
                 data.toy_samples(config["dataset"], 1000, seed=config["seed"] + 1)
             run_callbacks.append(SampleGrid(samples_dir, sample_every, config["noise_dim"],
                                             n=64 if toy_real is None else 1000,
-                                            seed=config["seed"], real=toy_real))
+                                            seed=config["seed"], real=toy_real,
+                                            num_classes=wgan.num_classes))
         if max_seconds is not None:
             run_callbacks.append(TimeBudget(max_seconds))
         if progress:
