@@ -302,8 +302,8 @@ def load_mnist(split="train", path=None, verbose=True):
     description, source = mnist_source(path)
     arrays = _read_file(source if source is not None else subset_path())
     images, labels = arrays[f"x_{split}"], arrays[f"y_{split}"]
-    if verbose:
-        where = f" ({source})" if source is not None else ""
+    if verbose:  # the file's name only: a notebook's stored output names no folder of its machine
+        where = f" ({source.name})" if source is not None else ""
         _log.info("MNIST %s: %d digits from %s%s", split, len(images), description, where)
     return images, labels
 
