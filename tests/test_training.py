@@ -299,3 +299,11 @@ def test_averaged_generator_is_checkpointed_and_is_what_a_run_folder_samples(tmp
     for want, got in zip(expected, saved.get_weights()):
         np.testing.assert_array_equal(got, want)
     assert json.loads((tmp_path / training.CONFIG_FILE).read_text())["ema"] == 0.9
+
+
+def test_a_finished_run_logs_one_summary_line(caplog):
+    caplog.set_level("INFO", logger="wgan_tutorial")
+    _, history = training.train(loss="gp", steps=3, **dict(TOY, progress=True))
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("trained to")]
+    assert lines == [f"trained to step 3: 3 steps in {history['seconds'][-1]:.0f} s of training, "
+                     f"W estimate {history['w_estimate'][-1]:.4g} at the end"]

@@ -875,7 +875,7 @@ def train(loss=None, dataset=None, steps=None, epochs=None, max_seconds=None, sa
         checkpoint_every, sample_every: int >= 1 (default 200, 10 in fast mode).
         keep_checkpoints: int >= 1.
         data_path: an MNIST file (see `data.load_mnist`).
-        progress: show a tqdm progress bar.
+        progress: show a tqdm progress bar, and log `summary_line` at the end.
         callbacks: extra keras callbacks, run after the package's own.
         image_size, channels: train at (image_size, image_size, channels) (28, 32 or 64;
             1 or 3), converting the data set's images (`data.dataset_image_shape`).
@@ -1010,5 +1010,19 @@ def train(loss=None, dataset=None, steps=None, epochs=None, max_seconds=None, sa
             plotting.plt.close(figure)
     if signals.signum is not None:
         raise TrainingInterrupted(signals.signum, wgan.step, save_dir)
+    if progress and len(history["step"]):
+        _log.info("%s", summary_line(history))
     return wgan, history
+
+
+def summary_line(history):
+    """One line on a finished run, for readers who see no progress bar (a notebook on GitHub):
+    "trained to step S: N steps in T s of training, W estimate W at the end".
+
+    Args:
+        history: the dict `train` returns (columns `METRIC_COLUMNS`, at least one row).
+    """
+    steps, seconds = history["step"], history["seconds"]
+    return (f"trained to step {int(steps[-1])}: {len(steps)} steps in {seconds[-1]:.0f} s of "
+            f"training, W estimate {history['w_estimate'][-1]:.4g} at the end")
 
