@@ -172,7 +172,7 @@ def normalized_critic_layers(normalization):
       overwrites the kernel with W / sigma(W) before the layer runs (`SpectralNormalization
       .call`), so the optimiser steps from the normalised kernel: a projection after each
       step rather than the paper's reparameterisation, which also differentiates sigma(W)
-      (Miyato et al., Equation 12).
+      (Miyato et al., Section 2.2).
     - "layer": norm adds a layer normalisation after the linear part of hidden layer
       i >= 1, `keras.layers.GroupNormalization(groups=1)`: each sample normalised over all
       its features (H, W, C, or the units), one scale and offset per channel, as the
