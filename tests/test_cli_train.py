@@ -1,5 +1,6 @@
 """The `wgan-tutorial train` and `wgan-tutorial sample` commands, run in-process."""
 import csv
+import json
 import shutil
 
 import numpy as np
@@ -84,6 +85,7 @@ def test_sample_to_a_folder_writes_one_png_per_image_and_a_grid(trained, tmp_pat
     (["sample", "--model", "x", "--out", "x.npy", "--sonify", "a.mp3"], "--sonify must name a .wav file"),
     (["fid", "--fake", "x.npy", "--features", "clip"], "argument --features: invalid choice: 'clip'"),
     (["train", "--loss", "hinge"], "argument --loss: invalid choice: 'hinge'"),
+    (["train", "--loss", "wgan-sn"], "'gp-ln', 'sn', 'gan', 'gan-minimax')"),
     (["train", "--batch-size", "0"], "--batch-size/--batch_size: must be an integer >= 1"),
     (["train", "--steps", "5", "--epochs", "1"], "not allowed with argument"),
     (["train", "--beta-1", "1.5", "--steps", "1"], "beta_1 must be a number in [0, 1)"),
@@ -119,3 +121,15 @@ def test_sample_rejects_an_output_that_is_neither_npy_nor_folder(trained, capsys
     status, _, stderr = run(["sample", "--model", str(trained["save_dir"]), "--out", "x.txt"],
                             capsys)
     assert status == 2 and "--out must be a .npy file or a folder" in stderr
+
+
+@pytest.mark.parametrize("loss", ["gan", "sn"])
+def test_train_runs_the_baseline_losses_from_the_command_line(loss, tmp_path, capsys):
+    save_dir = tmp_path / loss
+    status, stdout, stderr = run(["train", "--loss", loss, "--dataset", "mnist", "--steps", "3",
+                                  "--save-dir", str(save_dir)] + TINY, capsys)
+    assert status == 0, stderr
+    assert "step 3: W estimate" in stdout
+    assert _steps(save_dir) == [1, 2, 3]
+    config = json.loads((save_dir / "config.json").read_text())
+    assert (config["loss"], config["n_critic"]) == (loss, 1 if loss == "gan" else 5)

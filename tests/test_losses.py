@@ -153,3 +153,101 @@ def test_clip_weights_bounds_every_weight_and_keeps_small_ones():
 def test_clip_weights_rejects_a_non_positive_clip_value():
     with pytest.raises(ValueError, match="clip_value must be a number > 0"):
         losses.clip_weights(linear_critic([1.0], 0.0), 0.0)
+
+
+# --- the standard GAN (Goodfellow et al. 2014) --------------------------------------------------
+
+LOGITS_REAL = np.array([[2.0], [-1.0], [0.5], [4.0]], dtype=np.float32)
+LOGITS_FAKE = np.array([[-3.0], [0.0], [1.5]], dtype=np.float32)
+
+
+def numpy_sigmoid(s):
+    return 1.0 / (1.0 + np.exp(-s))
+
+
+def test_gan_discriminator_loss_is_the_cross_entropy_of_the_sigmoid_probabilities():
+    # Goodfellow et al., Equation 1 with D = sigmoid(s): the loss to minimise is
+    # -mean log D(x) - mean log(1 - D(x~)), written here with probabilities, not softplus.
+    expected = (-np.mean(np.log(numpy_sigmoid(LOGITS_REAL.astype(np.float64))))
+                - np.mean(np.log(1.0 - numpy_sigmoid(LOGITS_FAKE.astype(np.float64)))))
+    value = float(losses.gan_discriminator_loss(LOGITS_REAL, LOGITS_FAKE))
+    assert value == pytest.approx(expected, rel=1e-6)
+    # a discriminator that cannot tell (all logits 0, D = 1/2) pays 2 log 2 (Theorem 1's value)
+    zeros = np.zeros((5, 1), dtype=np.float32)
+    assert float(losses.gan_discriminator_loss(zeros, zeros)) == pytest.approx(2 * np.log(2.0))
+
+
+def test_gan_generator_losses_are_minus_log_d_and_log_one_minus_d():
+    d_fake = numpy_sigmoid(LOGITS_FAKE.astype(np.float64))
+    assert float(losses.non_saturating_generator_loss(LOGITS_FAKE)) == pytest.approx(
+        -np.mean(np.log(d_fake)), rel=1e-6)
+    assert float(losses.minimax_generator_loss(LOGITS_FAKE)) == pytest.approx(
+        np.mean(np.log(1.0 - d_fake)), rel=1e-6)
+
+
+def test_gan_losses_stay_finite_for_confident_logits():
+    # log(1 + exp(s)) computed naively overflows float32 at s ~ 89; softplus does not
+    big = np.array([[-200.0], [200.0]], dtype=np.float32)
+    assert float(losses.gan_discriminator_loss(big, big)) == pytest.approx(200.0, rel=1e-6)
+    assert float(losses.minimax_generator_loss(big)) == pytest.approx(-100.0, rel=1e-6)
+
+
+@pytest.mark.parametrize("logit", [-5.0, -10.0, -20.0])
+def test_minimax_generator_gradient_vanishes_where_the_non_saturating_one_does_not(logit):
+    # One sample rejected with logit s: d/ds log(1 - sigmoid(s)) = -sigmoid(s) -> 0 and
+    # d/ds -log sigmoid(s) = -(1 - sigmoid(s)) -> -1 as s -> -inf (Goodfellow et al., Sec. 3).
+    s = tf.Variable([[logit]])
+    gradients = {}
+    for name, loss in (("minimax", losses.minimax_generator_loss),
+                       ("non_saturating", losses.non_saturating_generator_loss)):
+        with tf.GradientTape() as tape:
+            value = loss(s)
+        gradients[name] = float(tape.gradient(value, s)[0, 0])
+    assert gradients["minimax"] == pytest.approx(-numpy_sigmoid(logit), rel=1e-4)
+    assert gradients["non_saturating"] == pytest.approx(-(1.0 - numpy_sigmoid(logit)), rel=1e-4)
+    assert abs(gradients["minimax"]) < 7e-3 and gradients["non_saturating"] < -0.99
+
+
+def test_each_registry_entry_pairs_a_critic_and_a_generator_objective_of_one_family():
+    # Wasserstein entries: the critic loss is -(W estimate) and the generator's -mean f(x~)
+    # (hand values of the linear-critic test above); GAN entries: the cross-entropy.
+    critic = linear_critic([2.0, -1.0], 0.5)
+    real_scores, fake_scores = critic(REAL), critic(FAKE)
+    for name, entry in losses.LOSSES.items():
+        critic_value = float(entry.critic_objective(real_scores, fake_scores))
+        generator_value = float(entry.generator_objective(fake_scores))
+        if name.startswith("gan"):
+            # f(REAL) = (0.5, 7.5, 1.0), f(FAKE) = (-0.5, -5.5, 1.5)
+            expected = (np.mean(np.log1p(np.exp(-np.array([0.5, 7.5, 1.0]))))
+                        + np.mean(np.log1p(np.exp(np.array([-0.5, -5.5, 1.5])))))
+            assert critic_value == pytest.approx(expected, rel=1e-5), name
+            assert (generator_value > 0) == (name == "gan"), name
+        else:
+            assert critic_value == pytest.approx(-4.5), name
+            assert generator_value == pytest.approx(1.5), name
+
+
+def test_unknown_loss_names_the_known_ones():
+    with pytest.raises(ValueError, match=r"loss must be one of \(.*'sn', 'gan', 'gan-minimax'\)"):
+        losses.get_loss("hinge")
+
+
+# --- spectral normalisation (Miyato et al. 2018) -------------------------------------------------
+
+@pytest.mark.parametrize("layer, input_shape", [
+    (lambda: keras.layers.Dense(7), (5,)),
+    (lambda: keras.layers.Conv2D(4, 3), (6, 6, 3)),
+])
+def test_spectral_normalization_brings_the_kernel_largest_singular_value_to_one(layer,
+                                                                                  input_shape):
+    keras.utils.set_random_seed(3)
+    wrapped = keras.layers.SpectralNormalization(layer(), power_iterations=1)
+    x = np.random.default_rng(0).normal(size=(2,) + input_shape).astype(np.float32)
+    wrapped(x)  # build
+    kernel = wrapped.layer.kernel
+    kernel.assign(kernel * 25.0)  # sigma far from 1 before
+    matrix = lambda: kernel.numpy().reshape(-1, kernel.shape[-1])  # noqa: E731
+    assert np.linalg.svd(matrix(), compute_uv=False)[0] > 2.0
+    for _ in range(30):  # each training call: one power iteration, then W <- W / sigma
+        wrapped(x, training=True)
+    assert np.linalg.svd(matrix(), compute_uv=False)[0] == pytest.approx(1.0, abs=1e-3)

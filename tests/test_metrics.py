@@ -415,3 +415,23 @@ def test_notebook_04_figures_have_their_panels():
     with pytest.raises(ValueError, match=r"coverages\['x'\] must have shape \(10,\)"):
         plotting.plot_class_coverage({"x": np.ones(9) / 9})
     plt.close("all")
+
+
+def test_gan_baseline_figure_draws_each_run_in_each_panel_and_skips_missing_losses():
+    import matplotlib.pyplot as plt
+
+    from wgan_tutorial import plotting
+
+    start = dict(seconds=0.0, critic_loss=None, w_estimate=None, fid=3000.0)
+    runs = {"gp": {"points": [start, dict(seconds=20.0, critic_loss=-5.0, w_estimate=6.0, fid=700.0),
+                              dict(seconds=40.0, critic_loss=-4.0, w_estimate=5.0, fid=400.0)]},
+            "gan": {"points": [start, dict(seconds=20.0, critic_loss=0.3, w_estimate=7.0, fid=2000.0)]}}
+    figure = plotting.plot_gan_baseline(runs)
+    loss_axis, estimate_axis, fid_axis = figure.axes
+    assert [list(line.get_ydata()) for line in loss_axis.lines] == [[-5.0, -4.0], [0.3]]
+    assert [list(line.get_xdata()) for line in fid_axis.lines] == [[0.0, 20.0, 40.0], [0.0, 20.0]]
+    assert fid_axis.get_yscale() == "log" and "s)" in fid_axis.get_xlabel()
+    assert [line.get_label() for line in estimate_axis.lines][:2] == ["WGAN-GP", "GAN, non-saturating"]
+    with pytest.raises(ValueError, match="non-empty 'points'"):
+        plotting.plot_gan_baseline({"gp": {"points": []}})
+    plt.close("all")

@@ -307,3 +307,105 @@ def test_a_finished_run_logs_one_summary_line(caplog):
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("trained to")]
     assert lines == [f"trained to step 3: 3 steps in {history['seconds'][-1]:.0f} s of training, "
                      f"W estimate {history['w_estimate'][-1]:.4g} at the end"]
+
+
+# --- the baselines: the standard GAN, spectral and layer normalisation ------------------------
+
+def test_gan_defaults_are_dcgan_adam_with_one_discriminator_update():
+    # Radford et al. 2016, Section 4: Adam, learning rate 0.0002, beta_1 0.5 (beta_2: Adam's
+    # default 0.999); Goodfellow et al. 2014, Algorithm 1 with k = 1.
+    for loss in ("gan", "gan-minimax"):
+        adam, _ = training.default_optimizers(loss)
+        assert (float(adam.learning_rate), adam.beta_1, adam.beta_2) == pytest.approx(
+            (2e-4, 0.5, 0.999))
+        config = training.default_config(loss, "mnist")
+        assert (config["n_critic"], config["learning_rate"]) == (1, pytest.approx(2e-4))
+    # Miyato et al. 2018, Table 1, setting A (the WGAN-GP paper's Adam) for sn
+    adam, _ = training.default_optimizers("sn")
+    assert (float(adam.learning_rate), adam.beta_1, adam.beta_2) == pytest.approx((1e-4, 0.5, 0.9))
+    assert training.default_config("sn", "mnist")["n_critic"] == 5
+
+
+def test_critics_without_normalization_are_unchanged_and_the_others_differ():
+    # normalization=None must build the critics of the papers, weight for weight
+    for build in (lambda **k: models.image_critic((28, 28, 1), 4, **k),
+                  lambda **k: models.toy_critic(2, 8, 2, **k)):
+        keras.utils.set_random_seed(5)
+        plain = build()
+        keras.utils.set_random_seed(5)
+        explicit = build(normalization=None)
+        assert [type(layer) for layer in plain.layers] == [type(layer) for layer in explicit.layers]
+        for a, b in zip(plain.get_weights(), explicit.get_weights()):
+            np.testing.assert_array_equal(a, b)
+        spectral = build(normalization="spectral")
+        wrapped = [layer for layer in spectral.layers
+                   if isinstance(layer, keras.layers.SpectralNormalization)]
+        weight_layers = [layer for layer in plain.layers
+                         if isinstance(layer, (keras.layers.Conv2D, keras.layers.Dense))]
+        assert len(wrapped) == len(weight_layers)
+        layered = build(normalization="layer")
+        norms = [layer for layer in layered.layers
+                 if isinstance(layer, keras.layers.GroupNormalization)]
+        assert len(norms) == len(weight_layers) - 2  # hidden layers but the first
+    with pytest.raises(ValueError, match="normalization must be one of"):
+        models.toy_critic(2, 8, 2, normalization="batch")
+
+
+def test_layer_normalised_critic_scores_each_sample_on_its_own():
+    # the reason for layer norm rather than batch norm (Gulrajani et al., Section 4): a
+    # sample's score must not depend on the rest of the batch, or the penalty is not per sample
+    keras.utils.set_random_seed(1)
+    critic = models.image_critic((28, 28, 1), 4, normalization="layer")
+    x = np.random.default_rng(2).uniform(-1, 1, size=(6, 28, 28, 1)).astype(np.float32)
+    together = keras.ops.convert_to_numpy(critic(x, training=True))
+    alone = np.concatenate([keras.ops.convert_to_numpy(critic(x[i:i + 1], training=True))
+                            for i in range(6)])
+    np.testing.assert_allclose(together, alone, rtol=1e-5, atol=1e-6)
+    norm = critic.layers[4]  # conv 1, LeakyReLU, conv 2, then its norm
+    assert isinstance(norm, keras.layers.GroupNormalization)
+    before, after = keras.Model(critic.input, [critic.layers[3].output, norm.output])(x)
+    before = keras.ops.convert_to_numpy(before).reshape(6, -1).astype(np.float64)
+    # freshly built (scale 1, offset 0): each sample standardised over all its H x W x C
+    # features, (v - mean) / sqrt(var + epsilon)
+    mean, var = before.mean(axis=1, keepdims=True), before.var(axis=1, keepdims=True)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(after).reshape(6, -1),
+                               (before - mean) / np.sqrt(var + norm.epsilon), rtol=1e-4, atol=1e-5)
+
+
+def test_spectral_critic_saves_and_loads_as_a_keras_file_with_its_power_iteration_vector(
+        tmp_path):
+    keras.utils.set_random_seed(2)
+    critic = models.image_critic((28, 28, 1), 4, normalization="spectral")
+    x = np.random.default_rng(0).uniform(-1, 1, size=(3, 28, 28, 1)).astype(np.float32)
+    for _ in range(3):
+        critic(x, training=True)  # moves vector_u away from its initial value
+    critic.save(tmp_path / "critic.keras")
+    loaded = keras.models.load_model(tmp_path / "critic.keras")
+    assert len(loaded.weights) == len(critic.weights)
+    for a, b in zip(critic.weights, loaded.weights):  # the same order, vector_u included
+        np.testing.assert_array_equal(a.numpy(), b.numpy(), err_msg=a.path)
+    vectors = [w for w in loaded.non_trainable_weights if "vector_u" in w.path]
+    assert len(vectors) == 4  # three convolutions and the output layer
+    np.testing.assert_allclose(loaded(x), critic(x), rtol=1e-6)
+
+
+@pytest.mark.parametrize("loss", ["gan", "gan-minimax", "sn", "gp-ln"])
+def test_baseline_losses_train_resume_from_a_checkpoint_and_write_metrics(loss, tmp_path):
+    save_dir = tmp_path / loss
+    wgan, history = training.train(loss=loss, steps=3, save_dir=save_dir, checkpoint_every=2,
+                                   **TOY)
+    assert list(history["step"]) == [1, 2, 3]
+    for name in ("critic_loss", "generator_loss", "w_estimate"):
+        assert np.all(np.isfinite(history[name])), name
+    if loss.startswith("gan"):
+        assert wgan.n_critic == 1 and np.all(history["critic_loss"] > 0)  # a cross-entropy
+        assert np.all(np.isnan(history["gp"]))
+    restored = pretrained.load_wgan(save_dir)
+    assert restored.step == 3
+    assert len(restored.critic.weights) == len(wgan.critic.weights)
+    for saved, loaded in zip(wgan.critic.weights, restored.critic.weights):  # vector_u too
+        np.testing.assert_array_equal(saved.numpy(), loaded.numpy(), err_msg=saved.path)
+    resumed, history = training.train(steps=5, save_dir=save_dir, progress=False)
+    assert resumed.step == 5
+    assert [row["step"] for row in metrics_rows(save_dir)] == [str(s) for s in range(1, 6)]
+    assert json.loads((save_dir / training.CONFIG_FILE).read_text())["loss"] == loss

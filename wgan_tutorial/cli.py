@@ -274,7 +274,9 @@ def _add_train(parser):
     parser.add_argument("--loss",
                         help="clip: weight clipping (Arjovsky et al. 2017); gp: gradient penalty "
                         "(Gulrajani et al. 2017); lp: one-sided penalty (Petzka et al. 2018); "
-                        "default gp")
+                        "gp-ln: gp with a layer-normalised critic; sn: spectral normalisation "
+                        "(Miyato et al. 2018); gan, gan-minimax: the standard GAN (Goodfellow "
+                        "et al. 2014), non-saturating or minimax generator loss; default gp")
     parser.add_argument("--data-dir", dest="data_dir",
                         help="where the data set is: a folder of images (folder), the CIFAR-10 "
                         "binary .tar.gz or folder, the Fashion-MNIST folder, an MNIST file")
@@ -289,9 +291,10 @@ def _add_train(parser):
     parser.add_argument("--learning-rate", "--learning_rate", dest="learning_rate",
                         type=float_above(0.0), help=f"default: clip {D.PAPER_LEARNING_RATES['clip']:g} (RMSprop), gp on MNIST "
                         f"{D.GP_MNIST_LEARNING_RATE:g} (Adam, measured fastest on a CPU), gp on toys "
-                        f"{D.PAPER_LEARNING_RATES['gp']:g}")
+                        f"{D.PAPER_LEARNING_RATES['gp']:g}, sn {D.PAPER_LEARNING_RATES['sn']:g}, gan "
+                        f"{D.PAPER_LEARNING_RATES['gan']:g} (Adam)")
     parser.add_argument("--beta-1", dest="beta_1", type=float_above(0.0, inclusive=True),
-                        help=f"Adam's beta_1 for gp, in [0, 1) (default {D.BETA_1:g}; the paper's 0 also works)")
+                        help=f"Adam's beta_1 (all but clip), in [0, 1) (default {D.BETA_1:g}; the paper's 0 also works)")
     parser.add_argument("--n-clip", "--n_clip", dest="clip_value", type=float_above(0.0),
                         help=f"clipping constant c (clip; default {D.CLIP_VALUE:g})")
     parser.add_argument("--gp-weight", dest="gp_weight", type=float_above(0.0, inclusive=True),
@@ -301,7 +304,7 @@ def _add_train(parser):
                         "samples are drawn from, in [0, 1); 0 = none (default: gp on MNIST "
                         f"{D.GP_MNIST_EMA:g}, else 0)")
     parser.add_argument("--n-critic", "--n_update_dis", dest="n_critic", type=int_at_least(1),
-                        help=f"critic updates per generator update (default {D.N_CRITIC})")
+                        help=f"critic updates per generator update (default {D.N_CRITIC}; gan 1)")
     parser.add_argument("--noise-dim", "--noise_dim", dest="noise_dim", type=int_at_least(1),
                         help=f"latent size (default {D.NOISE_DIM}; toys {D.TOY_NOISE_DIM})")
     parser.add_argument("--width", type=int_at_least(1),

@@ -8,6 +8,10 @@ the command line's help all quote these names, so a default is changed here only
   penalty, Gulrajani et al. 2017 (arXiv 1704.00028), Algorithm 1: lambda = 10,
   n_critic = 5, Adam alpha = 1e-4, beta_2 = 0.9 (beta_1 = 0 in the paper, 0.5 in the
   official `gan_mnist.py`, used here), m = 64.
+- The baselines: the standard GAN with DCGAN's Adam (Radford et al. 2016, arXiv 1511.06434,
+  Section 4: alpha = 2e-4, beta_1 = 0.5, beta_2 = Adam's default 0.999); spectral
+  normalisation with the WGAN-GP paper's Adam (Miyato et al. 2018, arXiv 1802.05957,
+  Table 1, setting A: alpha = 1e-4, beta = (0.5, 0.9)).
 - Where the course departs from them, measured on a 2-core CPU (see
   `training.default_config`): WGAN-GP on MNIST with Adam 1e-3, batch 32 and a moving
   average of the generator's weights.
@@ -16,13 +20,14 @@ Taught in notebooks/02_wgan_weight_clipping.ipynb and notebooks/03_wgan_gp_mnist
 """
 
 # The one-sided penalty (lp, Petzka et al. 2018, arXiv 1709.08894) is run with WGAN-GP's Adam.
-PAPER_LEARNING_RATES = {"clip": 5e-5, "gp": 1e-4, "lp": 1e-4}
+PAPER_LEARNING_RATES = {"clip": 5e-5, "gp": 1e-4, "lp": 1e-4, "sn": 1e-4, "gan": 2e-4}
 PAPER_BATCH_SIZE = 64
 N_CRITIC = 5
 CLIP_VALUE = 0.01
 GP_WEIGHT = 10.0
 BETA_1 = 0.5
 BETA_2 = 0.9
+DCGAN_BETA_2 = 0.999
 
 GP_MNIST_LEARNING_RATE = 1e-3
 GP_MNIST_BATCH_SIZE = 32

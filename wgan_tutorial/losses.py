@@ -1,4 +1,4 @@
-"""Wasserstein losses: the critic and generator objectives, weight clipping, gradient penalty.
+"""The losses: Wasserstein critic and generator objectives, clipping, the penalty, the GAN's.
 
 - WGAN (Arjovsky, Chintala, Bottou 2017, arXiv 1701.07875, Algorithm 1): the critic
   maximises E[f(x)] - E[f(g(z))] (line 5), its weights are clipped to [-c, c] (line 7), the
@@ -7,11 +7,19 @@
   interpolates x_hat = eps x + (1 - eps) x~ with eps ~ U[0, 1], and the penalty
   lambda (||grad f(x_hat)||_2 - 1)^2 added to the critic's loss (Equation 3).
 
+- The standard GAN (Goodfellow et al. 2014, arXiv 1406.2661), the baseline the WGAN papers
+  compare with: the discriminator's sigmoid cross-entropy on its logits (Equation 1) and the
+  generator's minimax or non-saturating loss (Section 3).
+
 - The loss registry `LOSSES` (name -> `Loss`): `clip`, `gp` and `lp` (the one-sided penalty
   max(0, ||grad f|| - 1)^2 of Petzka et al. 2018, arXiv 1709.08894, Equation 8; Gulrajani
-  et al., Appendix C). Each entry carries its functions (`critic_penalty`,
-  `after_critic_update`) and its optimizer, so `training.WGAN.train_step` calls them and
-  never asks which loss it runs (as keras-io's `WGAN.compile(d_loss_fn=...)`).
+  et al., Appendix C); `sn` (the Wasserstein objective with a spectrally normalised critic,
+  Miyato et al. 2018, arXiv 1802.05957) and `gp-ln` (the penalty with a layer-normalised
+  critic, Gulrajani et al., Section 4); `gan` and `gan-minimax`. Each entry carries its
+  functions (`critic_objective`, `generator_objective`, `critic_penalty`,
+  `after_critic_update`), the critic's normalisation and its optimizer, so
+  `training.WGAN.train_step` calls them and never asks which loss it runs (as keras-io's
+  `WGAN.compile(d_loss_fn=...)`).
 
 Norms are sqrt(sum g^2 + 1e-12): the epsilon inside the square root keeps the penalty and
 its gradient finite when a gradient is exactly zero.
@@ -79,6 +87,66 @@ def wasserstein_estimate(real_scores, fake_scores):
     Taught in notebooks/02_wgan_weight_clipping.ipynb.
     """
     return tf.reduce_mean(real_scores) - tf.reduce_mean(fake_scores)
+
+
+def gan_discriminator_loss(real_scores, fake_scores):
+    """The standard GAN discriminator's loss on logits: mean softplus(-D(x)) + mean softplus(D(x~)).
+
+    Goodfellow et al. 2014 (arXiv 1406.2661), Equation 1: D maximises
+    E[log D(x)] + E[log(1 - D(G(z)))] with D(x) = sigmoid(s(x)) for the score (logit) s the
+    network outputs. As -log sigmoid(s) = softplus(-s) and -log(1 - sigmoid(s)) = softplus(s),
+    minimising this is that ascent (sigmoid cross-entropy, computed stably from the logits).
+    Unlike a WGAN critic's loss it is bounded below by 0 and says nothing about a distance:
+    at the optimal D it is 2 log 2 - 2 JS(P_r, P_g) (Goodfellow et al., Theorem 1).
+
+    Args:
+        real_scores: float tensor (B, 1) or (B,), logits of real samples.
+        fake_scores: float tensor (B', 1) or (B',), logits of generated samples.
+
+    Returns:
+        Scalar float tensor >= 0.
+
+    Taught in notebooks/03_wgan_gp_mnist.ipynb.
+    """
+    return (tf.reduce_mean(tf.math.softplus(-real_scores))
+            + tf.reduce_mean(tf.math.softplus(fake_scores)))
+
+
+def non_saturating_generator_loss(fake_scores):
+    """The standard GAN generator's non-saturating loss: mean softplus(-D(x~)) = -E log D(G(z)).
+
+    Goodfellow et al. 2014 (arXiv 1406.2661), Section 3: "Rather than training G to minimize
+    log(1 - D(G(z))) we can train G to maximize log D(G(z))", whose gradient stays large
+    when D rejects the samples (d/ds softplus(-s) = -sigmoid(-s) -> -1 as s -> -inf).
+
+    Args:
+        fake_scores: float tensor (B, 1) or (B,), logits of generated samples.
+
+    Returns:
+        Scalar float tensor >= 0.
+
+    Taught in notebooks/03_wgan_gp_mnist.ipynb.
+    """
+    return tf.reduce_mean(tf.math.softplus(-fake_scores))
+
+
+def minimax_generator_loss(fake_scores):
+    """The standard GAN generator's minimax loss: -mean softplus(D(x~)) = E log(1 - D(G(z))).
+
+    Goodfellow et al. 2014 (arXiv 1406.2661), Equation 1 and Algorithm 1 (the generator's
+    step). It saturates: d/ds (-softplus(s)) = -sigmoid(s) -> 0 as s -> -inf, so a
+    generator whose samples the discriminator rejects confidently gets almost no gradient
+    (Section 3; Arjovsky et al. 2017, arXiv 1701.07875, Figure 2).
+
+    Args:
+        fake_scores: float tensor (B, 1) or (B,), logits of generated samples.
+
+    Returns:
+        Scalar float tensor <= 0.
+
+    Taught in notebooks/03_wgan_gp_mnist.ipynb.
+    """
+    return -tf.reduce_mean(tf.math.softplus(fake_scores))
 
 
 def clip_weights(critic, clip_value):
@@ -244,13 +312,22 @@ def nothing_after_update(model):
 
 Loss = collections.namedtuple(
     "Loss", "name description optimizer learning_rate penalised critic_penalty "
-            "after_critic_update")
+            "after_critic_update critic_objective generator_objective critic_normalization "
+            "n_critic beta_2",
+    defaults=(critic_loss, generator_loss, None, defaults.N_CRITIC, defaults.BETA_2))
 Loss.__doc__ = """One loss of the registry.
 
 Fields: name; description (one line, with its paper); optimizer ("rmsprop" or "adam", the
 paper's); learning_rate (the paper's); penalised (a gradient penalty: the tuned MNIST
-defaults of `training.default_config` apply); critic_penalty(model, real, fake, labels=None)
--> (term added to the critic's loss, logs); after_critic_update(model).
+defaults of `training.default_config` apply); critic_penalty(model, real, fake,
+labels=None) -> (term added to the critic's loss, logs); after_critic_update(model);
+critic_objective(real_scores, fake_scores) -> the critic's (discriminator's) loss without
+the penalty (default `critic_loss`); generator_objective(fake_scores) -> the generator's
+loss (default `generator_loss`); critic_normalization (what `models.image_critic` and
+`models.toy_critic` wrap or insert in the critic: None, "spectral" or "layer"; default
+None); n_critic (critic updates per generator update in `training.default_config`;
+default `defaults.N_CRITIC`); beta_2 (Adam's second-moment decay; default
+`defaults.BETA_2`, the WGAN-GP paper's 0.9).
 """
 
 LOSSES = {
@@ -263,6 +340,29 @@ LOSSES = {
     "lp": Loss("lp", "one-sided Lipschitz penalty (Petzka et al. 2018, arXiv 1709.08894)",
                "adam", defaults.PAPER_LEARNING_RATES["lp"], True, one_sided_penalty,
                nothing_after_update),
+    # Layer norm where batch norm is not allowed: Gulrajani et al. 2017, Section 4, "No critic
+    # batch normalization" (layer normalization as a drop-in replacement).
+    "gp-ln": Loss("gp-ln", "gradient penalty, layer-normalised critic (Gulrajani et al. "
+                  "2017, arXiv 1704.00028, Section 4)", "adam",
+                  defaults.PAPER_LEARNING_RATES["gp"], True, two_sided_penalty,
+                  nothing_after_update, critic_normalization="layer"),
+    # The Wasserstein objective with every critic layer divided by its spectral norm, Adam
+    # at the WGAN-GP paper's settings (Miyato et al. 2018, Table 1, setting A).
+    "sn": Loss("sn", "spectral normalisation (Miyato et al. 2018, arXiv 1802.05957)",
+               "adam", defaults.PAPER_LEARNING_RATES["sn"], False, no_penalty,
+               nothing_after_update, critic_normalization="spectral"),
+    # The standard GAN with DCGAN's optimizer (Radford et al. 2016, arXiv 1511.06434,
+    # Section 4: Adam 2e-4, beta_1 0.5, Adam's default beta_2 0.999), one discriminator
+    # update per generator update (Goodfellow et al. 2014, Algorithm 1 with k = 1).
+    "gan": Loss("gan", "standard GAN, non-saturating generator loss (Goodfellow et al. 2014, "
+                "arXiv 1406.2661, Section 3)", "adam", defaults.PAPER_LEARNING_RATES["gan"],
+                False, no_penalty, nothing_after_update, gan_discriminator_loss,
+                non_saturating_generator_loss, n_critic=1, beta_2=defaults.DCGAN_BETA_2),
+    "gan-minimax": Loss("gan-minimax", "standard GAN, minimax generator loss (Goodfellow et "
+                        "al. 2014, arXiv 1406.2661, Equation 1)", "adam",
+                        defaults.PAPER_LEARNING_RATES["gan"], False, no_penalty,
+                        nothing_after_update, gan_discriminator_loss, minimax_generator_loss,
+                        n_critic=1, beta_2=defaults.DCGAN_BETA_2),
 }
 
 

@@ -12,6 +12,11 @@
   1704.00028): critic channels width / 2 width / 4 width.
 - Toys: the MLPs of the official `gan_toy.py` (2-512-512-512-{2,1}, ReLU) with the width
   and depth configurable (the widgets use small ones).
+- Critic normalisation (`CRITIC_NORMALIZATIONS`, the `normalization` argument of the critic
+  builders, chosen by a loss's `losses.Loss.critic_normalization`): None (the models
+  above), "spectral" (every Conv2D and Dense wrapped in `keras.layers.SpectralNormalization`,
+  Miyato et al. 2018, arXiv 1802.05957) or "layer" (a layer normalisation after every
+  hidden layer but the first, Gulrajani et al. 2017, Section 4).
 - `sample` / `to_uint8_images`: generate any number of outputs in batches (memory flat).
 
 Why the default sizes (`benchmarks/throughput.py` on this 2-core CPU, TensorFlow 2.21,
@@ -60,6 +65,7 @@ DEFAULT_WIDTH_FULL = defaults.MNIST_WIDTH
 DEFAULT_WIDTH_FAST = defaults.MNIST_WIDTH_FAST
 IMAGE_SHAPE = (28, 28, 1)
 IMAGE_SIZES = (28, 32, 64)
+CRITIC_NORMALIZATIONS = (None, "spectral", "layer")
 
 
 def check_image_shape(image_shape):
@@ -122,7 +128,8 @@ def image_generator(image_shape=IMAGE_SHAPE, noise_dim=defaults.NOISE_DIM, width
     return keras.Model(inputs, x, name=name)
 
 
-def image_critic(image_shape=IMAGE_SHAPE, width=None, name="critic", num_classes=None):
+def image_critic(image_shape=IMAGE_SHAPE, width=None, name="critic", normalization=None,
+                 num_classes=None):
     """DCGAN-style critic: k stride-2 5x5 convolutions (width, 2 width, ...), LeakyReLU(0.2),
     a linear Dense(1); no batch norm (the penalty is per sample, Gulrajani et al. 2017,
     arXiv 1704.00028, Section 4).
@@ -132,6 +139,8 @@ def image_critic(image_shape=IMAGE_SHAPE, width=None, name="critic", num_classes
     Args:
         image_shape: (S, S, C), S in (28, 32, 64), C in (1, 3).
         width: int >= 1 (default `default_width()`). name: model name.
+        normalization: one of `CRITIC_NORMALIZATIONS` (see `normalized_critic_layers`);
+            None builds the critic above, unchanged.
         num_classes: None, or int >= 2 for a projection critic (inputs [image, label], see
             `_critic_head`).
 
@@ -146,14 +155,67 @@ def image_critic(image_shape=IMAGE_SHAPE, width=None, name="critic", num_classes
     """
     shape = check_image_shape(image_shape)
     width = check_number(default_width() if width is None else width, "width", 1, integer=True)
+    wrap, norm = normalized_critic_layers(normalization)
     layers = 3 if shape[0] in (28, 32) else 4
     x_in = keras.Input(shape, name="image")
     x = x_in
     for i in range(layers):
-        x = keras.layers.Conv2D(width * 2 ** i, 5, strides=2, padding="same")(x)
+        x = norm(wrap(keras.layers.Conv2D(width * 2 ** i, 5, strides=2, padding="same"))(x), i)
         x = keras.layers.LeakyReLU(negative_slope=0.2)(x)
     x = keras.layers.Flatten()(x)
-    return _critic_head(x_in, x, num_classes, name)
+    return _critic_head(x_in, x, num_classes, name, wrap)
+
+
+def normalized_critic_layers(normalization):
+    """What a critic builder applies to its layers: (wrap(layer), norm(x, i)).
+
+    - None: both are the identity (the critics of the papers, unchanged).
+    - "spectral": wrap puts each weight layer (Conv2D, Dense, the output too) in
+      `keras.layers.SpectralNormalization` (Miyato et al. 2018, arXiv 1802.05957,
+      Algorithm 1: one power iteration per call, u kept between calls as the non-trainable
+      weight `vector_u`). A convolution's kernel is normalised as the matrix
+      (k k C_in, C_out), as Miyato et al. do; that bounds the matrix's spectral norm, not
+      the convolution's own Lipschitz constant. Keras' wrapper, in training mode,
+      overwrites the kernel with W / sigma(W) before the layer runs (`SpectralNormalization
+      .call`), so the optimiser steps from the normalised kernel: a projection after each
+      step rather than the paper's reparameterisation, which also differentiates sigma(W)
+      (Miyato et al., Section 2.2).
+    - "layer": norm adds a layer normalisation after the linear part of hidden layer
+      i >= 1, `keras.layers.GroupNormalization(groups=1)`: each sample normalised over all
+      its features (H, W, C, or the units), one scale and offset per channel, as the
+      `Layernorm` of the official WGAN-GP code (Keras' `LayerNormalization` over several
+      axes would learn one per feature). It is the critic normalisation Gulrajani et al.
+      2017 (arXiv 1704.00028, Section 4, "No critic batch normalization") recommend
+      instead of batch norm, which would couple the samples of a batch and invalidate the
+      per-sample penalty; the input layer stays unnormalised, as in DCGAN (Radford et al.
+      2016, arXiv 1511.06434, Section 3) and the official `gan_64x64.py`.
+
+    Args:
+        normalization: one of `CRITIC_NORMALIZATIONS`.
+
+    Returns:
+        (wrap, norm): wrap(layer) -> layer; norm(tensor, i) -> tensor.
+
+    Raises:
+        ValueError: an unknown normalization.
+
+    Taught in notebooks/03_wgan_gp_mnist.ipynb.
+    """
+    if normalization not in CRITIC_NORMALIZATIONS:
+        raise ValueError(f"normalization must be one of {CRITIC_NORMALIZATIONS}, "
+                         f"got {normalization!r}")
+    wrap = keras.layers.SpectralNormalization if normalization == "spectral" else _identity
+
+    def norm(x, i):
+        if normalization != "layer" or i == 0:
+            return x
+        return keras.layers.GroupNormalization(groups=1)(x)
+
+    return wrap, norm
+
+
+def _identity(layer):
+    return layer
 
 
 def default_width():
@@ -181,16 +243,17 @@ def _generator_inputs(noise_dim, num_classes):
     return [z, label], keras.layers.Concatenate()([z, embedded])
 
 
-def _critic_head(x_in, features, num_classes, name):
+def _critic_head(x_in, features, num_classes, name, wrap=None):
     """The critic's linear output f(x) = w . phi(x) + b, or the projection critic's
     f(x, y) = w . phi(x) + b + v_y . phi(x) (Miyato & Koyama 2018, arXiv 1802.05637,
     Equation 3: the label's embedding v_y projected on the features phi(x)).
 
     The label enters only through v_y, so for a fixed y the critic is a function of x alone
-    and the gradient penalty is taken at interpolates with the label held fixed.
+    and the gradient penalty is taken at interpolates with the label held fixed. `wrap`
+    (from `normalized_critic_layers`) wraps the Dense(1); the embedding is not normalised.
     """
     num_classes = _check_classes(num_classes)
-    score = keras.layers.Dense(1)(features)
+    score = (wrap or _identity)(keras.layers.Dense(1))(features)
     if num_classes is None:
         return keras.Model(x_in, score, name=name)
     label = keras.Input((), dtype="int32", name="label")
@@ -260,21 +323,26 @@ def _check_weight_memory(count, what):
     resources.check_allocation(4 * count, f"{what} ({count:,} float32 weights)")
 
 
-def _mlp(input_dim, output_dim, hidden, depth, name, num_classes=None, critic=False):
+def _mlp(input_dim, output_dim, hidden, depth, name, normalization=None, num_classes=None,
+         critic=False):
     input_dim = check_number(input_dim, "input_dim", 1, integer=True)
     hidden = check_number(hidden, "hidden", 1, integer=True)
     depth = check_number(depth, "depth", 1, integer=True)
+    wrap, norm = normalized_critic_layers(normalization)
     _check_weight_memory((input_dim + (depth - 1) * hidden) * hidden,
                          f"an MLP of {input_dim} inputs and {depth} x {hidden} units")
     if critic:
         x_in = x = keras.Input((input_dim,))
     else:
         x_in, x = _generator_inputs(input_dim, num_classes)
-    for _ in range(depth):
-        x = keras.layers.Dense(hidden, activation="relu")(x)
+    for i in range(depth):
+        if normalization == "layer" and i > 0:  # ReLU after the norm: Dense, norm, ReLU
+            x = keras.layers.ReLU()(norm(keras.layers.Dense(hidden)(x), i))
+        else:
+            x = wrap(keras.layers.Dense(hidden, activation="relu"))(x)
     if critic:
-        return _critic_head(x_in, x, num_classes, name)
-    return keras.Model(x_in, keras.layers.Dense(output_dim)(x), name=name)
+        return _critic_head(x_in, x, num_classes, name, wrap)
+    return keras.Model(x_in, wrap(keras.layers.Dense(output_dim))(x), name=name)
 
 
 def toy_generator(noise_dim=2, hidden=512, depth=3, output_dim=2, name="generator",
@@ -298,10 +366,11 @@ def toy_generator(noise_dim=2, hidden=512, depth=3, output_dim=2, name="generato
     Taught in notebooks/05_interactive_lambda_and_n_critic.ipynb.
     """
     check_number(output_dim, "output_dim", 1, integer=True)
-    return _mlp(noise_dim, output_dim, hidden, depth, name, num_classes)
+    return _mlp(noise_dim, output_dim, hidden, depth, name, num_classes=num_classes)
 
 
-def toy_critic(input_dim=2, hidden=512, depth=3, name="critic", num_classes=None):
+def toy_critic(input_dim=2, hidden=512, depth=3, name="critic", normalization=None,
+               num_classes=None):
     """MLP critic for the 2-D toy sets: input_dim -> hidden x depth (ReLU) -> 1 (linear).
 
     As in the official WGAN-GP `gan_toy.py` (Gulrajani et al. 2017, arXiv 1704.00028):
@@ -309,6 +378,8 @@ def toy_critic(input_dim=2, hidden=512, depth=3, name="critic", num_classes=None
 
     Args:
         input_dim: int >= 1. hidden: int >= 1 units per layer. depth: int >= 1 layers.
+        normalization: one of `CRITIC_NORMALIZATIONS` (see `normalized_critic_layers`);
+            None builds the MLP above, unchanged.
         num_classes: None, or int >= 2: a projection critic on the last hidden layer
             (inputs [x, label], as `image_critic`).
 
@@ -320,7 +391,7 @@ def toy_critic(input_dim=2, hidden=512, depth=3, name="critic", num_classes=None
 
     Taught in notebooks/05_interactive_lambda_and_n_critic.ipynb.
     """
-    return _mlp(input_dim, 1, hidden, depth, name, num_classes, critic=True)
+    return _mlp(input_dim, 1, hidden, depth, name, normalization, num_classes, critic=True)
 
 
 def sample(generator, n, seed=0, batch_size=500, labels=None):

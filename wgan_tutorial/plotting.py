@@ -8,7 +8,8 @@ Groups (by notebook):
   a clipped critic's weight histogram, per-layer gradient norms under clipping.
 - 03 WGAN-GP: interpolates between real and generated digits, interpolation weights
   (uniform against normal), critic gradient norms, saved sample grids along training,
-  and clipping against the penalty side by side.
+  and clipping against the penalty side by side; the GAN baseline (losses, W estimate and
+  FID against training time).
 - 04 FID: Gaussians fitted to classifier features, FID against the sample size, class
   coverage bars, and the W estimate against the FID along training.
 
@@ -1182,6 +1183,57 @@ def plot_clip_vs_gp(runs, smooth=20):
         ax.legend(loc="upper right", fontsize="small")
         plot_gradient_norm_histograms({name: run["norms"]}, title=f"{name}: ‖∇f(x̂)‖",
                                       ax=axes[2, column])
+    fig.tight_layout()
+    return fig
+
+
+_BASELINE_STYLE = {"gp": ("tab:green", "WGAN-GP"), "sn": ("tab:purple", "spectral norm (W loss)"),
+                   "gan": ("tab:orange", "GAN, non-saturating"),
+                   "gan-minimax": ("tab:red", "GAN, minimax")}
+
+
+def plot_gan_baseline(runs):
+    """Losses, W estimates and FID of equal-time runs against training seconds, three panels.
+
+    The GAN's discriminator loss against the WGAN critics' (left), the W estimate
+    mean f(x) - mean f(x~) of every run (middle; for a GAN's discriminator a difference of
+    mean logits, not a distance) and the FID (right, log scale): does a loss track sample
+    quality? (Arjovsky et al. 2017, arXiv 1701.07875, Figures 3-4.)
+
+    Args:
+        runs: dict name -> {"points": [{"seconds", "critic_loss", "w_estimate", "fid"}, ...]}
+            (the "runs" of `benchmarks/gan_baseline.py`'s JSON); a loss or estimate of None
+            (the point before training) is skipped.
+
+    Returns:
+        matplotlib Figure.
+
+    Raises:
+        ValueError: no runs, or a run without points.
+
+    Taught in notebooks/03_wgan_gp_mnist.ipynb.
+    """
+    if not runs or any(not run.get("points") for run in runs.values()):
+        raise ValueError("runs must map each name to a dict with a non-empty 'points' list")
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.2))
+    panels = (("critic_loss", "critic / discriminator loss (minimised)"),
+              ("w_estimate", "W estimate: mean f(x) − mean f(x~)"),
+              ("fid", "FID (lower is better, log scale)"))
+    for name, run in runs.items():
+        color, label = _BASELINE_STYLE.get(name, (None, name))
+        for ax, (key, _) in zip(axes, panels):
+            points = [(p["seconds"], p[key]) for p in run["points"] if p.get(key) is not None]
+            if points:
+                ax.plot(*zip(*points), "o-", ms=3, color=color, label=label)
+    for ax, (_, ylabel) in zip(axes, panels):
+        ax.set_xlabel("training time (s)")
+        ax.set_ylabel(ylabel)
+    axes[1].axhline(0.0, color="gray", lw=0.8)
+    axes[2].set_yscale("log")
+    axes[0].legend(fontsize="small")
+    axes[0].set_title("The minimised loss")
+    axes[1].set_title("The critic's estimate (a GAN's: logits)")
+    axes[2].set_title("Sample quality")
     fig.tight_layout()
     return fig
 

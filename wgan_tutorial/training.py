@@ -43,13 +43,15 @@ def default_optimizers(loss, learning_rate=None, beta_1=defaults.BETA_1):
     clip: RMSprop(5e-5) for both (Arjovsky et al. 2017, arXiv 1701.07875, Algorithm 1;
     momentum optimizers were "unstable at times"). gp: Adam(1e-4, beta_1, beta_2 = 0.9)
     for both (Gulrajani et al. 2017, arXiv 1704.00028, Algorithm 1 uses beta_1 = 0, their
-    official `gan_mnist.py` beta_1 = 0.5).
+    official `gan_mnist.py` beta_1 = 0.5); sn the same (Miyato et al. 2018, arXiv
+    1802.05957, Table 1, setting A). gan: Adam(2e-4, beta_1, beta_2 = 0.999) (DCGAN,
+    Radford et al. 2016, arXiv 1511.06434, Section 4). beta_2 is the entry's `beta_2`.
 
     Args:
         loss: a name of `losses.LOSSES` (its entry names the optimizer and the paper's
             learning rate, `defaults.PAPER_LEARNING_RATES`).
         learning_rate: float > 0, or None for the paper's value.
-        beta_1: float in [0, 1), Adam's first-moment decay (gp only).
+        beta_1: float in [0, 1), Adam's first-moment decay (Adam losses only).
 
     Returns:
         (critic_optimizer, generator_optimizer), two keras optimizers.
@@ -69,7 +71,7 @@ def default_optimizers(loss, learning_rate=None, beta_1=defaults.BETA_1):
     if entry.optimizer == "rmsprop":
         return (keras.optimizers.RMSprop(rate, name="critic_rmsprop"),
                 keras.optimizers.RMSprop(rate, name="generator_rmsprop"))
-    return tuple(keras.optimizers.Adam(rate, beta_1=beta_1, beta_2=defaults.BETA_2,
+    return tuple(keras.optimizers.Adam(rate, beta_1=beta_1, beta_2=entry.beta_2,
                                        name=f"{who}_adam")
                  for who in ("critic", "generator"))
 
@@ -82,9 +84,18 @@ class WGAN(keras.Model):
     n_critic critic updates, each on its own real batch and fresh noise, then one generator
     update. Its input is n_critic real batches stacked, float32 (n_critic x B, ...).
 
+    The objectives are the loss entry's (`losses.Loss.critic_objective` and
+    `generator_objective`): for the Wasserstein losses mean f(x~) - mean f(x) and
+    -mean f(g(z)); for `gan` and `gan-minimax` the discriminator's cross-entropy on its
+    logits f and the generator's non-saturating or minimax loss (Goodfellow et al. 2014,
+    arXiv 1406.2661), with the same update order (Algorithm 1 of Goodfellow et al. is this
+    loop with k = n_critic).
+
     Logged per step (the `fit` logs, and `metrics.csv` through the callbacks):
-    critic_loss (the minimised objective mean f(x~) - mean f(x) [+ gp_weight gp]),
-    generator_loss (-mean f(g(z))), w_estimate (mean f(x) - mean f(x~)), critic_grad_norm
+    critic_loss (the minimised critic objective [+ gp_weight gp]), generator_loss (the
+    generator objective), w_estimate (mean f(x) - mean f(x~): for a GAN's discriminator,
+    whose f is a logit and not Lipschitz-bounded, a difference of mean logits and not an
+    estimate of any distance), critic_grad_norm
     and generator_grad_norm (global norms of the parameter gradients), and for gp: gp (the
     penalty, without lambda) and gp_grad_norm (mean input-gradient norm at the
     interpolates). All values are from the last critic update of the iteration.
@@ -92,8 +103,9 @@ class WGAN(keras.Model):
     Args:
         generator: keras.Model (B, noise_dim) -> (B, ...).
         critic: keras.Model (B, ...) -> (B, 1). No batch norm or dropout (gp).
-        loss: a name of `losses.LOSSES` ("clip", "gp" or "lp"); its entry's functions are
-            what `train_step` calls.
+        loss: a name of `losses.LOSSES` ("clip", "gp", "lp", "gp-ln", "sn", "gan",
+            "gan-minimax"); its entry's functions are what `train_step` calls. The critic's
+            normalisation is the caller's (`wgan_from_config` builds it from the entry).
         n_critic: int >= 1, critic updates per generator update.
         clip_value: float > 0, the clipping constant c (clip only).
         gp_weight: float >= 0, lambda (gp only).
@@ -210,7 +222,7 @@ class WGAN(keras.Model):
             real_scores = self.critic(self._with(real, labels), training=True)
             fake_scores = self.critic(self._with(fake, labels), training=True)
             penalty, logs = self.loss_entry.critic_penalty(self, real, fake, labels=labels)
-            loss = losses.critic_loss(real_scores, fake_scores) + penalty
+            loss = self.loss_entry.critic_objective(real_scores, fake_scores) + penalty
         variables = self.critic.trainable_variables
         gradients = tape.gradient(loss, variables)
         self.critic_optimizer.apply_gradients(zip(gradients, variables))
@@ -225,7 +237,7 @@ class WGAN(keras.Model):
         with tf.GradientTape() as tape:
             fake_scores = self.critic(self._with(self.generator(z, training=True), labels),
                                       training=True)
-            loss = losses.generator_loss(fake_scores)
+            loss = self.loss_entry.generator_objective(fake_scores)
         variables = self.generator.trainable_variables
         gradients = tape.gradient(loss, variables)
         self.generator_optimizer.apply_gradients(zip(gradients, variables))
@@ -672,7 +684,12 @@ def default_config(loss="gp", dataset="mnist"):
     `WGAN`; measured in `benchmarks/fid_vs_time.py`), which leaves training unchanged. Toy
     sets: Adam(1e-4) for gp, batch 256 and 2-512-512-512 MLPs (official `gan_toy.py`; 64
     units in fast mode), noise of size 2. The loss's paper values come from its
-    `losses.LOSSES` entry; `lp` takes gp's tuned values. Other image sets (Fashion-MNIST,
+    `losses.LOSSES` entry; `lp` and `gp-ln` take gp's tuned values. The baselines
+    (not penalised, so the paper values, batch 64 and no average on MNIST): `sn` Adam(1e-4),
+    n_critic = 5 (Miyato et al. 2018, arXiv 1802.05957, Table 1, setting A); `gan` and
+    `gan-minimax` Adam(2e-4, beta = (0.5, 0.999)) and n_critic = 1 (DCGAN, Radford et al.
+    2016, arXiv 1511.06434, Section 4; Goodfellow et al. 2014, arXiv 1406.2661, Algorithm 1
+    with k = 1): `n_critic` below is the entry's `n_critic`. Other image sets (Fashion-MNIST,
     CIFAR-10, folders) take MNIST's, at their own `image_shape` (`data.dataset_image_shape`).
 
     Raises:
@@ -689,7 +706,7 @@ def default_config(loss="gp", dataset="mnist"):
         "noise_dim": defaults.TOY_NOISE_DIM if toy else defaults.NOISE_DIM,
         "width": pick(defaults.TOY_WIDTH, 64) if toy else default_width(),
         "depth": 3 if toy else None,
-        "n_critic": defaults.N_CRITIC,
+        "n_critic": losses.get_loss(loss).n_critic,
         "batch_size": defaults.TOY_BATCH_SIZE if toy else (
             defaults.GP_MNIST_BATCH_SIZE if tuned else defaults.PAPER_BATCH_SIZE),
         "learning_rate": defaults.GP_MNIST_LEARNING_RATE if tuned
@@ -710,6 +727,7 @@ def wgan_from_config(config):
         ValueError: a value out of range (naming it), or an unknown loss / dataset.
     """
     entry = data.get_dataset(config["dataset"])
+    normalization = losses.get_loss(config["loss"]).critic_normalization
     classes = None
     if config.get("conditional"):
         classes = entry.num_classes
@@ -721,11 +739,13 @@ def wgan_from_config(config):
         shape = config.get("image_shape") or models.IMAGE_SHAPE
         generator = models.image_generator(shape, config["noise_dim"], config["width"],
                                            num_classes=classes)
-        critic = models.image_critic(shape, config["width"], num_classes=classes)
+        critic = models.image_critic(shape, config["width"], normalization=normalization,
+                                     num_classes=classes)
     else:
         generator = models.toy_generator(config["noise_dim"], config["width"], config["depth"],
                                          num_classes=classes)
-        critic = models.toy_critic(2, config["width"], config["depth"], num_classes=classes)
+        critic = models.toy_critic(2, config["width"], config["depth"],
+                                   normalization=normalization, num_classes=classes)
     wgan = WGAN(generator, critic, loss=config["loss"], n_critic=config["n_critic"],
                 clip_value=config["clip_value"], gp_weight=config["gp_weight"],
                 one_sided=config["one_sided"], seed=config["seed"], ema=config["ema"])
@@ -859,7 +879,8 @@ def train(loss=None, dataset=None, steps=None, epochs=None, max_seconds=None, sa
     `samples_dir`: step_NNNNNN.png every `sample_every` steps.
 
     Args:
-        loss: "clip", "gp" (default) or "lp" (see `losses.LOSSES`).
+        loss: a name of `losses.LOSSES`: "clip", "gp" (default), "lp", "gp-ln", "sn",
+            "gan" or "gan-minimax".
         dataset: a name of `data.DATASETS` (or an alias such as "cifar10"): "mnist"
             (default), "fashion-mnist", "cifar-10", "folder" (needs data_dir), or a toy set.
         steps: int >= 1, target generator step (default 1000, 10 in fast mode; with

@@ -78,15 +78,17 @@ class ToySetting(NamedTuple):
 def toy_setting(dataset="8gaussians", loss="gp", gp_weight=10.0, n_critic=5, clip_value=0.01,
                 steps=None, seed=0, hidden=TOY_HIDDEN, depth=TOY_DEPTH,
                 batch_size=TOY_BATCH_SIZE, learning_rate=None):
-    """A validated toy setting; the parameter the loss does not use is stored as None.
+    """A validated toy setting; a parameter the loss does not use is stored as None.
 
-    So two settings that differ only in c while loss="gp" (or in lambda while loss="clip")
-    are equal, and share one cached result.
+    So two settings that differ only in c while loss="gp" (or in lambda while loss="clip",
+    or in either for the losses that use neither, such as "sn" and "gan") are equal, and
+    share one cached result.
 
     Args:
         dataset: one of `data.TOY_DATASETS` ("8gaussians", "25gaussians", "swissroll").
-        loss: "gp" (gradient penalty, Gulrajani et al. 2017, arXiv 1704.00028) or "clip"
-            (weight clipping, Arjovsky et al. 2017, arXiv 1701.07875).
+        loss: a name of `losses.LOSSES`: "gp" (gradient penalty, Gulrajani et al. 2017,
+            arXiv 1704.00028), "clip" (weight clipping, Arjovsky et al. 2017, arXiv
+            1701.07875), "sn", "gan", ... (the explorer's buttons offer gp and clip).
         gp_weight: lambda, a finite number >= 0 (gp only).
         n_critic: int >= 1, critic updates per generator update.
         clip_value: c, a finite number > 0 (clip only).
@@ -94,8 +96,8 @@ def toy_setting(dataset="8gaussians", loss="gp", gp_weight=10.0, n_critic=5, cli
         seed: int >= 0, seeds the weights, the noise and the data.
         hidden, depth: the MLPs' units per layer and hidden layers, ints >= 1.
         batch_size: int >= 1, real points per critic update.
-        learning_rate: float > 0 (default `TOY_LEARNING_RATE`), for Adam(., 0.5, 0.9) (gp) or
-            RMSprop (clip).
+        learning_rate: float > 0 (default `TOY_LEARNING_RATE`), for the loss's optimizer
+            (`training.default_optimizers`: Adam for gp, RMSprop for clip).
 
     Returns:
         ToySetting (hashable).
@@ -109,9 +111,10 @@ def toy_setting(dataset="8gaussians", loss="gp", gp_weight=10.0, n_critic=5, cli
         raise ValueError(f"dataset must be one of {data.TOY_DATASETS}, got {dataset!r}")
     if loss not in training.LOSSES:
         raise ValueError(f"loss must be one of {training.LOSSES}, got {loss!r}")
-    penalised = losses.get_loss(loss).penalised
-    gp_weight = check_number(gp_weight, "gp_weight", 0, inclusive=True) if penalised else None
-    clip_value = check_number(clip_value, "clip_value", 0, inclusive=False) if not penalised else None
+    entry = losses.get_loss(loss)
+    clipped = entry.after_critic_update is losses.clip_after_update
+    gp_weight = check_number(gp_weight, "gp_weight", 0, inclusive=True) if entry.penalised else None
+    clip_value = check_number(clip_value, "clip_value", 0, inclusive=False) if clipped else None
     if learning_rate is None:
         learning_rate = TOY_LEARNING_RATE
     return ToySetting(
@@ -301,8 +304,10 @@ def toy_title(setting):
     """A one-line description of a toy setting, for figure titles."""
     if setting.gp_weight is not None:
         constraint = f"gradient penalty λ = {setting.gp_weight:g}"
-    else:
+    elif setting.clip_value is not None:
         constraint = f"weight clipping c = {setting.clip_value:g}"
+    else:  # neither: the loss's own name, e.g. "spectral normalisation"
+        constraint = losses.get_loss(setting.loss).description.split(" (")[0]
     return (f"{TOY_DATASET_LABELS[setting.dataset]}, {constraint}, "
             f"n_critic = {setting.n_critic}, {setting.steps} generator steps")
 
