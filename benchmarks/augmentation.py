@@ -32,10 +32,10 @@ def _parse():
     parser.add_argument("--per-class", default="10,50,100,500",
                         help="labelled digits per class, comma-separated (default 10,50,100,500)")
     parser.add_argument("--seeds", type=int, default=5, help="seeds 0..S-1 (default 5)")
-    parser.add_argument("--gan-steps", type=int, default=600,
-                        help="generator steps of each conditional WGAN-GP (default 600)")
-    parser.add_argument("--steps", type=int, default=300,
-                        help="classifier steps of batch 64 per condition (default 300)")
+    parser.add_argument("--gan-steps", type=int, default=400,
+                        help="generator steps of each conditional WGAN-GP (default 400)")
+    parser.add_argument("--steps", type=int, default=250,
+                        help="classifier steps of batch 64 per condition (default 250)")
     parser.add_argument("--reference", default="pretrained:cwgan-gp-mnist",
                         help="a generator trained on all labelled digits ('' for none)")
     parser.add_argument("--out", help="write the results as JSON here")
