@@ -104,7 +104,7 @@ def _float_images(images):
     return data.to_float_images(images)
 
 
-def fit_classifier(images, labels, steps=300, batch_size=64, learning_rate=1e-3, seed=0,
+def fit_classifier(images, labels, steps=250, batch_size=64, learning_rate=1e-3, seed=0,
                    augment=False):
     """Train `small_classifier` for a fixed number of steps on uint8 digits.
 
@@ -189,7 +189,7 @@ CONDITIONS = ("real", "real + generated x1", "real + generated x4", "shift/rotat
               "shift/rotate + generated x1")
 
 
-def compare(images, labels, test_images, test_labels, generator=None, steps=300, seed=0,
+def compare(images, labels, test_images, test_labels, generator=None, steps=250, seed=0,
             conditions=CONDITIONS):
     """Test accuracy of the small classifier under each condition, for one labelled set.
 
