@@ -2,7 +2,7 @@
 
 Every non-trivial line of the notebooks lives here, in small modules named for what they
 hold (see DESIGN.md): `config`, `data`, `divergences`, `models`, `losses`, `training`,
-`metrics`, `plotting`, `widgets`, `pretrained` and `cli`.
+`metrics`, `augmentation`, `plotting`, `widgets`, `pretrained` and `cli`.
 
 Importing the package is cheap and changes nothing global: TensorFlow is imported only by
 the modules that need it, the package logger gets only a `NullHandler` (messages appear once
