@@ -123,7 +123,7 @@ def test_sample_rejects_an_output_that_is_neither_npy_nor_folder(trained, capsys
     assert status == 2 and "--out must be a .npy file or a folder" in stderr
 
 
-@pytest.mark.parametrize("loss", ["gan", "sn"])
+@pytest.mark.parametrize("loss", ["gan"])  # sn trains and resumes in test_training (suite time)
 def test_train_runs_the_baseline_losses_from_the_command_line(loss, tmp_path, capsys):
     save_dir = tmp_path / loss
     status, stdout, stderr = run(["train", "--loss", loss, "--dataset", "mnist", "--steps", "3",

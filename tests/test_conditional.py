@@ -182,18 +182,20 @@ def test_conditional_nan_stops_with_the_last_good_checkpoint(tmp_path):
 
 def test_cli_conditional_train_and_sample_by_label(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("WGAN_TUTORIAL_FAST", "1")
-    run_dir = tmp_path / "run"
-    status, _, err = run(["train", "--conditional", "--steps", "2", "--width", "2",
-                          "--save-dir", str(run_dir), "--no-progress"], capsys)
+    status, _, err = run(["train", "--conditional", "--dataset", "8gaussians", "--steps", "2",
+                          "--width", "4", "--save-dir", str(tmp_path / "toy"), "--no-progress"],
+                         capsys)
     assert status == 0, err
-    status, out, err = run(["sample", "--model", str(run_dir), "--n", "5", "--label", "7",
+    run_dir = "pretrained:cwgan-gp-mnist"  # a conditional image model, shipped
+    status, out, err = run(["sample", "--model", run_dir, "--n", "5", "--label", "7",
                             "--out", str(tmp_path / "sevens.npy")], capsys)
     assert status == 0, err
-    assert np.load(tmp_path / "sevens.npy", allow_pickle=False).shape == (5, 28, 28)
+    sevens = np.load(tmp_path / "sevens.npy", allow_pickle=False)
+    assert sevens.shape == (5, 28, 28)
     for argv, message in (
-            (["sample", "--model", str(run_dir), "--n", "5", "--label", "10", "--out",
+            (["sample", "--model", run_dir, "--n", "5", "--label", "10", "--out",
               str(tmp_path / "x.npy")], "--label must be an integer in 0..9, got 10"),
-            (["sample", "--model", str(run_dir), "--n", "5", "--label", "-1", "--out",
+            (["sample", "--model", run_dir, "--n", "5", "--label", "-1", "--out",
               str(tmp_path / "x.npy")], "--label: must be an integer >= 0"),
             (["sample", "--model", "pretrained:wgan-gp-mnist", "--n", "5", "--label", "1",
               "--out", str(tmp_path / "x.npy")], "is not conditional"),

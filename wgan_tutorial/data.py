@@ -20,7 +20,7 @@
   Pillow, centre-cropped to a square, resized, as 1 or 3 channels, streamed (never all in
   memory), unreadable files skipped and counted.
 - Toy samplers: two 1-D Gaussians (Arjovsky et al. 2017, arXiv 1701.07875, Figure 2) and
-  the 2-D sets of Gulrajani et al. 2017 (arXiv 1704.00028, Section 5.1; scaled as in
+  the 2-D sets of Gulrajani et al. 2017 (arXiv 1704.00028, Section 3, Figure 1; scaled as in
   their `gan_toy.py`): 8 Gaussians, 25 Gaussians, Swiss roll.
 
 MNIST: Yann LeCun, Corinna Cortes and Christopher J.C. Burges, licence CC BY-SA 3.0.
@@ -786,14 +786,14 @@ DATASETS = {
         "your own images: their licence is yours to check",
         None, None),
     "8gaussians": Dataset("8gaussians", "points", (2,), "real", "sampled",
-                          "Gulrajani et al. 2017 (arXiv 1704.00028), Section 5.1",
+                          "Gulrajani et al. 2017 (arXiv 1704.00028), Section 3, Figure 1",
                           eight_gaussians, 8),
     "25gaussians": Dataset("25gaussians", "points", (2,), "real", "sampled",
-                           "Gulrajani et al. 2017 (arXiv 1704.00028), Section 5.1",
+                           "Gulrajani et al. 2017 (arXiv 1704.00028), Section 3, Figure 1",
                            twenty_five_gaussians, 25),
     "swissroll": Dataset("swissroll", "points", (2,), "real", "sampled",
-                         "Gulrajani et al. 2017 (arXiv 1704.00028), Section 5.1", swiss_roll,
-                         None),
+                         "Gulrajani et al. 2017 (arXiv 1704.00028), Section 3, Figure 1",
+                         swiss_roll, None),
 }
 DATASET_ALIASES = {"cifar10": "cifar-10", "fashion_mnist": "fashion-mnist"}
 DATASET_NAMES = tuple(DATASETS) + tuple(DATASET_ALIASES)

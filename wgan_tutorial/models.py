@@ -350,7 +350,7 @@ def toy_generator(noise_dim=2, hidden=512, depth=3, output_dim=2, name="generato
     """MLP generator for the 2-D toy sets: noise_dim -> hidden x depth (ReLU) -> output_dim.
 
     The architecture of the official WGAN-GP `gan_toy.py` (Gulrajani et al. 2017, arXiv
-    1704.00028, Section 5.1) is the default: 2-512-512-512-2.
+    1704.00028, Section 3, Figure 1) is the default: 2-512-512-512-2.
 
     Args:
         noise_dim: int >= 1. hidden: int >= 1 units per layer. depth: int >= 1 hidden
