@@ -20,7 +20,6 @@ JSON holds every accuracy, the settings, the seconds taken and the command line.
 import argparse
 import json
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -42,17 +41,9 @@ def _parse():
     return parser.parse_args()
 
 
-def _subset_file(folder, images, labels, test_images, test_labels):
-    """The labelled subset as an MNIST .npz (keras layout), the only digits the GAN sees."""
-    path = Path(folder) / "subset.npz"
-    np.savez(path, x_train=images, y_train=labels.astype(np.uint8), x_test=test_images,
-             y_test=test_labels)
-    return path
-
-
 def main():
     args = _parse()
-    from wgan_tutorial import augmentation, config, data, pretrained, training
+    from wgan_tutorial import augmentation, config, data, pretrained
 
     config.quiet_tensorflow()
     per_class = [int(v) for v in args.per_class.split(",")]
@@ -67,12 +58,8 @@ def main():
         for seed in range(args.seeds):
             images, labels = augmentation.labelled_subset(train_images, train_labels, n, seed)
             begun = time.perf_counter()
-            with tempfile.TemporaryDirectory() as folder:
-                path = _subset_file(folder, images, labels, test_images, test_labels)
-                batch = min(32, len(images) // 5)  # n_critic 5 batches from 10 n digits
-                wgan, _ = training.train(conditional=True, steps=args.gan_steps, seed=seed,
-                                         batch_size=batch, data_path=str(path),
-                                         progress=False)
+            wgan, _ = augmentation.train_generator_on(images, labels, args.gan_steps, seed,
+                                                      progress=False)
             gan_seconds.append(time.perf_counter() - begun)
             result = augmentation.compare(images, labels, test_images, test_labels,
                                           generator=wgan.sampler, steps=args.steps,

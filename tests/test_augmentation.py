@@ -97,3 +97,14 @@ def test_generated_digits_come_in_class_order():
     images, labels = augmentation.generated_digits(generator, 3, seed=0)
     assert images.dtype == np.uint8 and images.shape == (30, 28, 28)
     np.testing.assert_array_equal(labels, np.repeat(np.arange(10), 3))
+
+
+def test_train_generator_on_reads_only_the_digits_it_is_given(digits, caplog):
+    (images, labels), _ = digits
+    chosen, chosen_labels = augmentation.labelled_subset(images, labels, 5, seed=0)
+    caplog.set_level("INFO", logger="wgan_tutorial")
+    wgan, history = augmentation.train_generator_on(chosen, chosen_labels, steps=1,
+                                                    progress=False)
+    assert wgan.num_classes == 10 and list(history["step"]) == [1]
+    assert any("MNIST train: 50 digits from the file given" in record.getMessage()
+               for record in caplog.records)

@@ -16,6 +16,9 @@ The recorded run is `benchmarks/augmentation.py` (its table is in the notebook).
 
 Taught in notebooks/07_do_generated_digits_help.ipynb.
 """
+import tempfile
+from pathlib import Path
+
 import numpy as np
 
 from wgan_tutorial import data, models
@@ -183,6 +186,31 @@ def generated_digits(generator, per_class, seed=0):
     labels = np.repeat(np.arange(NUM_CLASSES, dtype=np.int32), per_class)
     images = models.sample(generator, len(labels), seed=seed, labels=labels)
     return models.to_uint8_images(images), labels
+
+
+def train_generator_on(images, labels, steps=400, seed=0, progress=True):
+    """A class-conditional WGAN-GP trained on these labelled digits and nothing else.
+
+    The digits are written to a temporary MNIST file (keras layout) that is the only data
+    `training.train(conditional=True)` reads, so the generator sees no other digit and no
+    other label. Batch size min(32, N // 5): n_critic = 5 batches come from the N digits.
+
+    Args:
+        images: uint8 (N, 28, 28), N >= 5. labels: int (N,) in 0..9.
+        steps: generator steps. seed: int >= 0. progress: show the progress bar.
+
+    Returns:
+        (wgan, history) as `training.train` returns them.
+    """
+    from wgan_tutorial import training
+
+    images, labels = np.asarray(images), np.asarray(labels).astype(np.uint8)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "subset.npz"  # the test arrays are required by the layout, unused
+        np.savez(path, x_train=images, y_train=labels, x_test=images, y_test=labels)
+        return training.train(conditional=True, steps=steps, seed=seed,
+                              batch_size=min(32, len(images) // 5), data_path=str(path),
+                              progress=progress)
 
 
 CONDITIONS = ("real", "real + generated x1", "real + generated x4", "shift/rotate",
