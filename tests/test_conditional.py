@@ -72,6 +72,13 @@ def test_penalty_uses_each_samples_own_label():
         _, logs = losses.two_sided_penalty(owner, points, points[::-1].copy(),
                                            labels=tf.constant(labels, tf.int32))
         np.testing.assert_allclose(float(logs["gp"]), expected, rtol=1e-5)
+    # per sample, not only on average (a permutation of the labels keeps the mean):
+    # sample i's norm is ||v_{y_i}||
+    labels = np.array([0, 1, 1, 1, 0, 1, 1, 1], np.int32)  # a shuffle keeps it 1 time in 28
+    points = rng.normal(size=(8, 2)).astype(np.float32)
+    _, norms = losses.gradient_penalty(losses.critic_at_label(critic, tf.constant(labels)),
+                                       points, points[::-1].copy())
+    np.testing.assert_allclose(norms.numpy(), np.linalg.norm(v[labels], axis=1), rtol=1e-5)
 
 
 def test_projection_critic_input_gradient_matches_finite_differences():
