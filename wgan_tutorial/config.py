@@ -229,8 +229,11 @@ def log_to_stderr():
     """Show the package's messages ("wgan_tutorial: MNIST train: ... from ...") on stderr.
 
     The package logger has only a `NullHandler` until this is called; `setup_notebook()` and
-    the command line call it. Calling it again adds nothing. Messages still propagate to the
-    root logger, so pytest's `caplog` and a user's own logging set-up see them too.
+    the command line call it. Calling it again adds nothing. The logger then stops passing
+    its messages on to the root logger: TensorFlow logs through absl, whose first message
+    calls `logging.basicConfig()` when the root logger has no handler (a checkpoint save
+    does), and every package message would then be printed twice. To send them to your own
+    handlers instead, set `logging.getLogger("wgan_tutorial").propagate = True`.
 
     Returns:
         The `wgan_tutorial` logger.
@@ -241,6 +244,7 @@ def log_to_stderr():
         handler.setFormatter(logging.Formatter(LOG_FORMAT))
         logger.addHandler(handler)
     logger.setLevel(logging.INFO)
+    logger.propagate = False
     return logger
 
 
