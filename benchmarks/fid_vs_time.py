@@ -36,7 +36,7 @@ import numpy as np
 
 ARCHIVE = "checkpoint_archive"
 CHECKPOINT_NAME = re.compile(r"^(ckpt-(\d+))\.index$")
-TRAIN_OPTIONS = ("width", "batch_size", "learning_rate", "ema", "seed")
+TRAIN_OPTIONS = ("width", "batch_size", "learning_rate", "beta_1", "n_critic", "ema", "seed")
 
 
 def _listed_checkpoints(directory):
@@ -150,6 +150,9 @@ def main():
     parser.add_argument("--width", type=int, help="--train: model width (default: train's)")
     parser.add_argument("--batch-size", type=int, help="--train: batch (default: train's)")
     parser.add_argument("--learning-rate", type=float, help="--train: Adam's rate")
+    parser.add_argument("--beta-1", type=float, help="--train: Adam's beta_1 (default: train's)")
+    parser.add_argument("--n-critic", type=int,
+                        help="--train: critic updates per generator update (default: train's)")
     parser.add_argument("--ema", type=float,
                         help="--train: decay of the generator's moving average (default: train's)")
     parser.add_argument("--seed", type=int, help="--train: seed (default 0)")

@@ -13,8 +13,8 @@ the command line's help all quote these names, so a default is changed here only
   normalisation with the WGAN-GP paper's Adam (Miyato et al. 2018, arXiv 1802.05957,
   Table 1, setting A: alpha = 1e-4, beta = (0.5, 0.9)).
 - Where the course departs from them, measured on a 2-core CPU (see
-  `training.default_config`): WGAN-GP on MNIST with Adam 1e-3, batch 32 and a moving
-  average of the generator's weights.
+  `training.default_config`): WGAN-GP on MNIST with Adam 1e-3, batch 32, one critic update
+  per generator update (n_critic = 1) and a moving average of the generator's weights.
 
 Taught in notebooks/02_wgan_weight_clipping.ipynb and notebooks/03_wgan_gp_mnist.ipynb.
 """
@@ -32,6 +32,7 @@ DCGAN_BETA_2 = 0.999
 GP_MNIST_LEARNING_RATE = 1e-3
 GP_MNIST_BATCH_SIZE = 32
 GP_MNIST_EMA = 0.999
+GP_MNIST_N_CRITIC = 1  # MNIST only: measured there (benchmarks/fid_vs_time.py, 300 s runs)
 
 NOISE_DIM = 128
 MNIST_WIDTH = 16
