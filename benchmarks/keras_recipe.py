@@ -3,7 +3,7 @@
 Both runs use the package's own builders and trainer (`wgan-tutorial train --loss gp`, via
 `fid_vs_time.py`'s `train` and `score`); only the settings differ:
 
-- course: `training.default_config("gp", "mnist")` - width 16, batch 32, n_critic 5,
+- course: `training.default_config("gp", "mnist")` - width 16, batch 32, n_critic 1,
   Adam 1e-3, beta = (0.5, 0.9), samples from the moving average (ema 0.999);
 - keras example (keras-io `examples/generative/wgan_gp.py`): batch 512, 3 critic updates per
   generator update, Adam 2e-4, beta = (0.5, 0.9), no average; its widths as far as the

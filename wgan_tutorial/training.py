@@ -683,8 +683,9 @@ def default_config(loss="gp", dataset="mnist"):
     one critic update per generator update (n_critic = 1, MNIST only): after 300 s of
     training on 2 cores (`benchmarks/fid_vs_time.py --n-critic K`, the same session)
     n_critic 5, 2, 1 ran 1,875, 4,345, 7,687 steps and reached FID 114.8, 60.0, 43.9
-    (37.5, 19.6, 14.4 x the real-vs-real floor): each generator step learns a little less
-    with fewer critic updates, but costs 2.3 to 4 times less; after 900 s, n_critic 1
+    (37.5, 19.6, 14.4 x the real-vs-real floor): each generator step learns less with
+    fewer critic updates (FID 181.5 at step 2,000 with n_critic 1, 114.8 at step 1,875 with
+    5), but costs 2.3 to 4 times less; after 900 s, n_critic 1
     reached FID 16.45 (5.4 x the floor, 23,008 steps). Its samples come from a
     moving average of the generator's weights (`ema` = 0.999, see `WGAN`; measured in
     `benchmarks/fid_vs_time.py`), which leaves training unchanged. Toy
