@@ -7,7 +7,7 @@ import time
 import numpy as np
 import pytest
 
-from wgan_tutorial import cli, widgets
+from wgan_tutorial import cli, training, widgets
 from wgan_tutorial.config import import_tensorflow
 
 tf = import_tensorflow()
@@ -198,7 +198,9 @@ def test_shipped_sweep_covers_the_whole_grid_with_curves_and_samples():
     for gp_weight in widgets.SWEEP_GP_WEIGHTS:
         for n_critic in widgets.SWEEP_N_CRITICS:
             cell = widgets.sweep_cell(gp_weight, n_critic, sweep)
-            assert cell.steps >= 1 and cell.curves["w_estimate"].shape == (cell.steps,)
+            assert cell.steps >= 1 and cell.curves["step"][-1] == cell.steps
+            assert cell.curves["w_estimate"].shape == cell.curves["step"].shape
+            assert cell.curves["step"].size <= widgets.SWEEP_CURVE_POINTS + 1
             assert cell.samples.ndim == 2 and cell.samples.std() > 0.05  # a grid, not blank
     folder = widgets.sweep_dir()
     assert (folder / "README.md").is_file()
@@ -278,8 +280,35 @@ def test_sweep_command_rejects_bad_values_in_one_line_with_exit_2(arguments, opt
     assert error.count("\n") == 0 and option in error
 
 
+def test_sweep_command_rejects_an_average_decay_of_one_in_one_line(tmp_path, capsys):
+    assert cli.main(["sweep", "--ema", "1", "--steps", "1", "--out", str(tmp_path)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.count("\n") == 0 and "ema must be a number in [0, 1)" in error
+
+
 def test_sweep_command_refuses_a_file_as_its_output_folder(tmp_path, capsys):
     file = tmp_path / "taken"
     file.write_text("")
     assert cli.main(["sweep", "--steps", "1", "--out", str(file)]) == 2
     assert "must be a folder" in capsys.readouterr().err
+
+
+def test_sweep_bounded_by_time_alone_thins_its_curves_and_scores_at_the_end(tmp_path,
+                                                                            monkeypatch):
+    monkeypatch.setattr(widgets, "SWEEP_CURVE_POINTS", 3)
+    sweep = widgets.run_sweep(tmp_path, gp_weights=[10.0], n_critics=[1], max_seconds=2.0,
+                              width=2, fid_points=3, fid_samples=20, progress=False,
+                              log=lambda line: None)
+    assert "--steps" not in sweep["command"] and "--max-seconds 2" in sweep["command"]
+    assert sweep["settings"]["ema"] == training.default_config("gp", "mnist")["ema"]
+    raw = sweep["cells"][0]
+    steps = raw["steps"]
+    assert steps >= 1
+    cell = widgets.sweep_cell(10.0, 1, widgets.load_sweep(tmp_path))
+    # every k-th step, k = ceil(steps / 3), and always the last one
+    stride = -(-steps // 3)
+    expected = sorted(set(range(1, steps + 1, stride)) | {steps})
+    assert cell.curves["step"].tolist() == expected
+    assert cell.curves["w_estimate"].shape == cell.curves["step"].shape
+    if widgets.fid_available():
+        assert cell.fid_steps.tolist() == [steps]

@@ -479,13 +479,18 @@ def _add_sweep(parser):
     parser.add_argument("--n-critics", type=number_list(int_at_least(1)), default="1,2,5,10",
                         help="critic updates per generator update, comma-separated (default 1,2,5,10)")
     parser.add_argument("--steps", type=int_at_least(1),
-                        help="generator steps per cell (default 500; 3 in fast mode)")
+                        help="generator steps per cell (default 500; 3 in fast mode; "
+                        "none with --max-seconds alone)")
     parser.add_argument("--max-seconds", type=float_above(0.0),
                         help="wall-time cap per cell (default: none)")
     parser.add_argument("--width", type=int_at_least(1), help="MNIST model width (default: train's)")
-    parser.add_argument("--batch-size", type=int_at_least(1), default=64, help="default 64")
+    parser.add_argument("--batch-size", type=int_at_least(1),
+                        help=f"default: train's gp default, {D.GP_MNIST_BATCH_SIZE}")
     parser.add_argument("--learning-rate", type=float_above(0.0),
                         help=f"Adam's learning rate (default: train's gp default, {D.GP_MNIST_LEARNING_RATE:g})")
+    parser.add_argument("--ema", type=float_above(0.0, inclusive=True),
+                        help=f"moving-average decay of the generator's weights, in [0, 1) "
+                        f"(default: train's gp default, {D.GP_MNIST_EMA:g})")
     parser.add_argument("--seed", type=int_at_least(0), default=0, help="default 0 (every cell)")
     parser.add_argument("--fid-points", type=int_at_least(0), default=4,
                         help="FID evaluations per cell, evenly spaced (default 4; 0: none)")
@@ -508,7 +513,7 @@ def _run_sweep(args):
     widgets.run_sweep(args.out, gp_weights=args.gp_weights, n_critics=args.n_critics,
                       steps=args.steps, max_seconds=args.max_seconds, width=args.width,
                       batch_size=args.batch_size, learning_rate=args.learning_rate,
-                      seed=args.seed, fid_points=args.fid_points,
+                      ema=args.ema, seed=args.seed, fid_points=args.fid_points,
                       fid_samples=args.fid_samples, data_path=args.data_path,
                       progress=args.progress, overwrite=args.overwrite,
                       log=lambda line: print(line, flush=True))

@@ -451,6 +451,7 @@ SWEEP_N_CRITICS = (1, 2, 5, 10)
 SWEEP_FILE = "sweep.json"
 SWEEP_CURVES = ("w_estimate", "gp_grad_norm", "critic_loss", "generator_loss")
 SWEEP_GRID_SIZE = 64  # digits in each cell's final sample grid (8 x 8)
+SWEEP_CURVE_POINTS = 500  # at most this many points per stored curve (a small sweep.json)
 
 
 def sweep_dir():
@@ -480,9 +481,10 @@ def _rounded(values, digits=5):
 class _FidProbe(keras.callbacks.Callback):
     """FID of `n` generated digits against MNIST at the given generator steps and at the end."""
 
-    def __init__(self, at_steps, n, seed, data_path):
+    def __init__(self, at_steps, n, seed, data_path, progress=None):
         super().__init__()
         self.at_steps, self.n, self.seed, self.data_path = set(at_steps), n, seed, data_path
+        self.progress = progress
         self.steps, self.values = [], []
 
     def _probe(self):
@@ -494,7 +496,7 @@ class _FidProbe(keras.callbacks.Callback):
         images = models.sample(self.model.sampler, self.n, seed=self.seed)
         try:
             value = metrics.fid_to_real(images, split="test", path=self.data_path,
-                                        value_range="[-1,1]")
+                                        value_range="[-1,1]", progress=self.progress)
         except ValueError:  # NaN outputs of a diverged generator have no FID
             value = float("nan")
         self.steps.append(step)
@@ -523,14 +525,16 @@ def _classifier_hash():
 
 
 def sweep_command(out, gp_weights, n_critics, steps, max_seconds, width, batch_size,
-                  learning_rate, seed, fid_points, fid_samples, data_path):
+                  learning_rate, ema, seed, fid_points, fid_samples, data_path):
     """The `wgan-tutorial sweep` command line that `run_sweep` with these arguments runs."""
     command = ["wgan-tutorial", "sweep", "--gp-weights", ",".join(f"{v:g}" for v in gp_weights),
-               "--n-critics", ",".join(str(k) for k in n_critics), "--steps", str(steps)]
+               "--n-critics", ",".join(str(k) for k in n_critics)]
+    if steps is not None:
+        command += ["--steps", str(steps)]
     if max_seconds is not None:
         command += ["--max-seconds", f"{max_seconds:g}"]
     command += ["--width", str(width), "--batch-size", str(batch_size),
-                "--learning-rate", f"{learning_rate:g}", "--seed", str(seed),
+                "--learning-rate", f"{learning_rate:g}", "--ema", f"{ema:g}", "--seed", str(seed),
                 "--fid-points", str(fid_points), "--fid-samples", str(fid_samples)]
     if data_path:
         command += ["--data-path", str(data_path)]
@@ -538,30 +542,34 @@ def sweep_command(out, gp_weights, n_critics, steps, max_seconds, width, batch_s
 
 
 def run_sweep(out, gp_weights=SWEEP_GP_WEIGHTS, n_critics=SWEEP_N_CRITICS, steps=None,
-              max_seconds=None, width=None, batch_size=64, learning_rate=None, seed=0,
-              fid_points=4, fid_samples=None, data_path=None, progress=True, overwrite=False,
+              max_seconds=None, width=None, batch_size=None, learning_rate=None, ema=None,
+              seed=0, fid_points=4, fid_samples=None, data_path=None, progress=True, overwrite=False,
               log=print):
     """Train WGAN-GP on MNIST for every (lambda, n_critic) pair; write sweep.json and PNGs.
 
     Each cell is one `training.train` run (loss="gp": Gulrajani et al. 2017, arXiv
-    1704.00028, Algorithm 1 with Adam(beta = (0.5, 0.9)) and batch 64 as the official
-    `gan_mnist.py`, at `train`'s learning rate for gp on MNIST unless given), from the
-    same seed, for `steps` generator steps (or until
-    `max_seconds`). Recorded per cell: the per-step curves `SWEEP_CURVES`, the FID of
-    `fid_samples` digits against the MNIST test set (`metrics.fid_to_real`) at `fid_points`
-    evenly spaced steps (left out when the classifier weights are missing), and a final
-    8 x 8 sample grid PNG. `out/sweep.json` is rewritten after every cell.
+    1704.00028, Algorithm 1 with Adam(beta = (0.5, 0.9)), at `train`'s width, batch size,
+    learning rate and moving average for gp on MNIST unless given), from the same seed,
+    for `steps` generator steps, or until `max_seconds` (with max_seconds alone, every cell
+    gets the same wall time and as many steps as fit). Recorded per cell: the curves
+    `SWEEP_CURVES` (every step, or every k-th step so that at most `SWEEP_CURVE_POINTS`
+    remain, with their "step" list), the FID of `fid_samples` digits (from the moving
+    average when kept) against the MNIST test set (`metrics.fid_to_real`) at `fid_points`
+    evenly spaced steps, or at the end only for a run bounded by time alone (left out
+    when the classifier weights are missing), and a final 8 x 8 sample grid PNG.
+    `out/sweep.json` is rewritten after every cell.
 
     Args:
         out: folder for sweep.json and the PNGs (created).
         gp_weights: lambdas, finite numbers >= 0, no repeats.
         n_critics: ints >= 1, no repeats.
-        steps: int >= 1, generator steps per cell (default 500, 3 in fast mode).
+        steps: int >= 1, generator steps per cell (default 500, 3 in fast mode; no step
+            limit when only max_seconds is given).
         max_seconds: float > 0, wall-time cap per cell, or None.
         width: MNIST model width (default `models.default_width()`).
-        batch_size: int >= 1. seed: int >= 0.
-        learning_rate: Adam's rate, float > 0 (default: that of
-            `training.default_config("gp", "mnist")`).
+        batch_size: int >= 1; learning_rate: Adam's rate, float > 0; ema: float in [0, 1)
+            (defaults: those of `training.default_config("gp", "mnist")`).
+        seed: int >= 0.
         fid_points: int >= 0, FID evaluations per cell (0: none).
         fid_samples: int >= 2, generated digits per FID (default 1000, 100 in fast mode).
         data_path: an MNIST file (see `data.load_mnist`).
@@ -585,16 +593,21 @@ def run_sweep(out, gp_weights=SWEEP_GP_WEIGHTS, n_critics=SWEEP_N_CRITICS, steps
     for name, values in (("gp_weights", gp_weights), ("n_critics", n_critics)):
         if not values or len(set(values)) != len(values):
             raise ValueError(f"{name} must be a non-empty list without repeats, got {values}")
-    steps = check_number(pick(500, 3) if steps is None else steps, "steps", 1, inclusive=True,
-                  integer=True)
     if max_seconds is not None:
         max_seconds = check_number(max_seconds, "max_seconds", 0, inclusive=False)
+    if steps is not None or max_seconds is None:
+        steps = check_number(pick(500, 3) if steps is None else steps, "steps", 1,
+                             inclusive=True, integer=True)
     width = check_number(models.default_width() if width is None else width, "width", 1,
                   inclusive=True, integer=True)
-    batch_size = check_number(batch_size, "batch_size", 1, inclusive=True, integer=True)
     defaults = training.default_config("gp", "mnist")
+    batch_size = check_number(defaults["batch_size"] if batch_size is None else batch_size,
+                              "batch_size", 1, inclusive=True, integer=True)
     learning_rate = check_number(defaults["learning_rate"] if learning_rate is None else learning_rate,
                           "learning_rate", 0, inclusive=False)
+    ema = check_number(defaults["ema"] if ema is None else ema, "ema", 0, inclusive=True)
+    if ema >= 1:
+        raise ValueError(f"ema must be a number in [0, 1), got {ema!r}")
     seed = check_number(seed, "seed", 0, inclusive=True, integer=True)
     fid_points = check_number(fid_points, "fid_points", 0, inclusive=True, integer=True)
     fid_samples = check_number(pick(1000, 100) if fid_samples is None else fid_samples, "fid_samples",
@@ -605,7 +618,7 @@ def run_sweep(out, gp_weights=SWEEP_GP_WEIGHTS, n_critics=SWEEP_N_CRITICS, steps
     resources.output_path(out / SWEEP_FILE, "out", overwrite)
 
     command = sweep_command(out, gp_weights, n_critics, steps, max_seconds, width, batch_size,
-                            learning_rate, seed, fid_points, fid_samples, data_path)
+                            learning_rate, ema, seed, fid_points, fid_samples, data_path)
     log(f"$ {command}")
     log(" | ".join(f"{name} {version}" for name, version in versions().items()))
     description, source = data.mnist_source(data_path)
@@ -614,12 +627,12 @@ def run_sweep(out, gp_weights=SWEEP_GP_WEIGHTS, n_critics=SWEEP_N_CRITICS, steps
     if fid_points > 0 and not with_fid:
         log("FID left out: the classifier weights are missing (wgan-tutorial train-classifier)")
     fid_steps = sorted({max(1, round(steps * (i + 1) / fid_points)) for i in range(fid_points)}) \
-        if with_fid else []
+        if with_fid and steps is not None else []  # a run bounded by time: at its end only
     sweep = {
         "command": command, "versions": versions(), "mnist_source": description,
         "settings": {"dataset": "mnist", "loss": "gp", "steps": steps, "max_seconds": max_seconds,
                      "width": width, "batch_size": batch_size,
-                     "learning_rate": learning_rate, "beta_1": defaults["beta_1"],
+                     "learning_rate": learning_rate, "beta_1": defaults["beta_1"], "ema": ema,
                      "noise_dim": defaults["noise_dim"], "seed": seed,
                      "fid_samples": fid_samples if with_fid else None,
                      "fid_reference": "MNIST test split" if with_fid else None,
@@ -633,14 +646,15 @@ def run_sweep(out, gp_weights=SWEEP_GP_WEIGHTS, n_critics=SWEEP_N_CRITICS, steps
         run_callbacks = [logger]
         probe = None
         if with_fid:
-            probe = _FidProbe(fid_steps, fid_samples, seed + 1, data_path)
+            probe = _FidProbe(fid_steps, fid_samples, seed + 1, data_path,
+                              progress=None if progress else False)
             run_callbacks.append(probe)
         start = time.perf_counter()
         diverged_at = None
         try:
             wgan, _ = training.train(loss="gp", dataset="mnist", steps=steps, n_critic=n_critic,
                                      gp_weight=gp_weight, width=width, batch_size=batch_size,
-                                     learning_rate=learning_rate, seed=seed, ema=0.0,
+                                     learning_rate=learning_rate, seed=seed, ema=ema,
                                      max_seconds=max_seconds, data_path=data_path,
                                      progress=progress, callbacks=run_callbacks)
         except training.NonFiniteLossError as error:
@@ -657,7 +671,7 @@ def run_sweep(out, gp_weights=SWEEP_GP_WEIGHTS, n_critics=SWEEP_N_CRITICS, steps
         cell = {"gp_weight": gp_weight, "n_critic": n_critic,
                 "steps": int(history["step"][-1]) if len(history["step"]) else 0,
                 "seconds": round(seconds, 1), "diverged_at": diverged_at, "samples": samples,
-                "curves": {name: _rounded(history[name]) for name in SWEEP_CURVES},
+                "curves": _thinned_curves(history),
                 "fid": {"step": probe.steps if probe else [],
                         "value": _rounded(probe.values) if probe else []}}
         sweep["cells"].append(cell)
@@ -667,6 +681,17 @@ def run_sweep(out, gp_weights=SWEEP_GP_WEIGHTS, n_critics=SWEEP_N_CRITICS, steps
     log(f"wrote {out / SWEEP_FILE} and {len(cells)} sample grids ({size / 1e6:.2f} MB in {out}) "
         f"in {(time.perf_counter() - total_start) / 60:.1f} min")
     return sweep
+
+
+def _thinned_curves(history):
+    """The `SWEEP_CURVES` of a run's history, every k-th step so that at most
+    `SWEEP_CURVE_POINTS` remain (the last step always kept), with their "step" list."""
+    count = len(history["step"])
+    stride = max(1, math.ceil(count / SWEEP_CURVE_POINTS))
+    keep = np.unique(np.r_[np.arange(0, count, stride), count - 1]) if count else []
+    curves = {name: _rounded(np.asarray(history[name])[keep]) for name in SWEEP_CURVES}
+    curves["step"] = [int(step) for step in np.asarray(history["step"])[keep]]
+    return curves
 
 
 def _last_finite(values):
@@ -734,7 +759,7 @@ class SweepCell:
     steps: int
     seconds: float
     diverged_at: int | None
-    curves: dict  # name -> float array per generator step (NaN where not finite), and "step"
+    curves: dict  # name -> float array at the steps of "step" (NaN where not finite)
     fid_steps: np.ndarray
     fid_values: np.ndarray
     samples: np.ndarray  # the sample grid as a float array (H, W) in [0, 1], ink dark
@@ -764,9 +789,10 @@ def sweep_cell(gp_weight, n_critic, sweep=None):
             raise ValueError(f"{name} must be one of the sweep's {allowed}, got {value!r}")
     cell = next(c for c in sweep["cells"]
                 if c["gp_weight"] == gp_weight and c["n_critic"] == n_critic)
-    curves = {name: np.array([np.nan if v is None else v for v in values], dtype=np.float64)
-              for name, values in cell["curves"].items()}
-    curves["step"] = np.arange(1, len(curves["w_estimate"]) + 1)
+    curves = {name: np.array([np.nan if v is None else v for v in cell["curves"][name]],
+                             dtype=np.float64) for name in SWEEP_CURVES}
+    curves["step"] = np.asarray(cell["curves"]["step"], dtype=np.int64) \
+        if "step" in cell["curves"] else np.arange(1, len(curves["w_estimate"]) + 1)
     image = plotting.plt.imread(str(Path(sweep["folder"]) / cell["samples"]))
     return SweepCell(
         gp_weight=float(cell["gp_weight"]), n_critic=int(cell["n_critic"]),
@@ -816,7 +842,8 @@ def mnist_explorer(sweep=None):
     """Sliders for lambda and n_critic over the precomputed MNIST sweep: any cell at once.
 
     Shows `sweep_figure` of the chosen cell: its final samples, W-estimate curve, gradient
-    norm at the interpolates and FID along training.
+    norm at the interpolates and FID along training. Starts at lambda = 10 and the course's
+    n_critic for MNIST (`training.default_config("gp", "mnist")`).
 
     Args:
         sweep: a dict from `load_sweep` (default: the shipped sweep).
@@ -832,6 +859,7 @@ def mnist_explorer(sweep=None):
     import ipywidgets as widgets
 
     sweep = load_sweep() if sweep is None else sweep
+    course_n_critic = training.default_config("gp", "mnist")["n_critic"]  # the first view
     wide = {"description_width": "initial"}
     gp_weight = widgets.SelectionSlider(
         options=[(f"{v:g}", v) for v in sweep["gp_weights"]],
@@ -840,7 +868,7 @@ def mnist_explorer(sweep=None):
         layout=widgets.Layout(width="420px"))
     n_critic = widgets.SelectionSlider(
         options=[(str(k), k) for k in sweep["n_critics"]],
-        value=5 if 5 in sweep["n_critics"] else sweep["n_critics"][0],
+        value=course_n_critic if course_n_critic in sweep["n_critics"] else sweep["n_critics"][0],
         description="n_critic", continuous_update=False, style=wide,
         layout=widgets.Layout(width="420px"))
     output = widgets.Output()
