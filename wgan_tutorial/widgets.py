@@ -8,8 +8,9 @@ Every widget is a thin shell over a plain function, so the logic is tested witho
   `gradient_norms_at_interpolates` (the norms the penalty of Gulrajani et al. 2017, arXiv
   1704.00028, Equation 3, pushes towards 1), `toy_figure` and `toy_explorer` (the sliders).
 - MNIST explorer (precomputed): `run_sweep` (the `wgan-tutorial sweep` command: one
-  `training.train` run per (lambda, n_critic) cell, W-estimate curves, FID at a few steps
-  with `metrics.fid_to_real`, a final sample grid), `load_sweep`, `sweep_cell`,
+  `training.train` run per (lambda, n_critic) cell, for a number of steps or a time
+  budget; W-estimate curves, FID at a few steps or at the end with `metrics.fid_to_real`,
+  a final sample grid), `load_sweep`, `sweep_cell`,
   `sweep_figure` and `mnist_explorer`. The shipped sweep is in `assets/sweep/`, with the
   command that made it in its README.md.
 
