@@ -70,6 +70,21 @@ def test_check_number_returns_ints_and_floats():
     assert config.check_number(0, "x", 0) == 0.0 and type(config.check_number(2, "x", 0)) is float
 
 
+@pytest.mark.parametrize("value, message", [
+    (-0.1, r"d must be a number >= 0, got -0.1"),
+    (1, r"d must be a number in \[0, 1\), got 1.0"),
+    (1.5, r"d must be a number in \[0, 1\), got 1.5"),
+    (float("nan"), r"d must be a number >= 0, got nan"),
+])
+def test_check_fraction_refuses_values_outside_zero_to_one(value, message):
+    with pytest.raises(ValueError, match=message):
+        config.check_fraction(value, "d")
+
+
+def test_check_fraction_keeps_the_ends_it_allows():
+    assert config.check_fraction(0, "d") == 0.0 and config.check_fraction(0.999, "d") == 0.999
+
+
 # --- importing the package changes nothing global -------------------------------------------
 
 # Run in a fresh interpreter: the third-party libraries are imported first (TensorFlow itself

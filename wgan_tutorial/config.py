@@ -76,6 +76,15 @@ def check_number(value, name, minimum, inclusive=True, integer=False):
     return int(value) if integer else float(value)
 
 
+def check_fraction(value, name):
+    """`value` as a float in [0, 1) (a decay such as Adam's beta_1 or a moving average's), or
+    a ValueError naming `name`: "... must be a number >= 0" below, "... in [0, 1)" above."""
+    value = check_number(value, name, 0, inclusive=True)
+    if value >= 1:
+        raise ValueError(f"{name} must be a number in [0, 1), got {value!r}")
+    return value
+
+
 def error_summary(error):
     """The first line of an error message (at most 300 characters), for one-line reports."""
     text = str(error).strip().splitlines()

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from wgan_tutorial import data, defaults, losses, models, resources
-from wgan_tutorial.config import check_number, error_summary, import_tensorflow
+from wgan_tutorial.config import check_fraction, check_number, error_summary, import_tensorflow
 
 tf = import_tensorflow()
 import keras  # noqa: E402
@@ -64,9 +64,7 @@ def default_optimizers(loss, learning_rate=None, beta_1=defaults.BETA_1):
     entry = losses.get_loss(loss)
     if learning_rate is not None:
         learning_rate = check_number(learning_rate, "learning_rate", 0, inclusive=False)
-    beta_1 = check_number(beta_1, "beta_1", 0, inclusive=True)
-    if beta_1 >= 1:
-        raise ValueError(f"beta_1 must be a number in [0, 1), got {beta_1!r}")
+    beta_1 = check_fraction(beta_1, "beta_1")
     rate = entry.learning_rate if learning_rate is None else learning_rate
     if entry.optimizer == "rmsprop":
         return (keras.optimizers.RMSprop(rate, name="critic_rmsprop"),
@@ -160,9 +158,7 @@ class WGAN(keras.Model):
         self.seed_generator = keras.random.SeedGenerator(self.seed, name="noise_rng")
         self.step_counter = keras.Variable(0, dtype="int64", trainable=False,
                                            name="generator_steps")
-        self.ema = check_number(ema, "ema", 0, inclusive=True)
-        if self.ema >= 1:
-            raise ValueError(f"ema must be a number in [0, 1), got {ema!r}")
+        self.ema = check_fraction(ema, "ema")
         self.ema_generator = None
         if self.ema > 0:
             self.ema_generator = keras.models.clone_model(generator)

@@ -28,7 +28,8 @@ from typing import NamedTuple
 import numpy as np
 
 from wgan_tutorial import data, losses, models, plotting, resources, training
-from wgan_tutorial.config import assets_dir, check_number, import_tensorflow, pick, versions
+from wgan_tutorial.config import (assets_dir, check_fraction, check_number, import_tensorflow,
+                                  pick, versions)
 
 tf = import_tensorflow()
 import keras  # noqa: E402
@@ -606,9 +607,7 @@ def run_sweep(out, gp_weights=SWEEP_GP_WEIGHTS, n_critics=SWEEP_N_CRITICS, steps
                               "batch_size", 1, inclusive=True, integer=True)
     learning_rate = check_number(defaults["learning_rate"] if learning_rate is None else learning_rate,
                           "learning_rate", 0, inclusive=False)
-    ema = check_number(defaults["ema"] if ema is None else ema, "ema", 0, inclusive=True)
-    if ema >= 1:
-        raise ValueError(f"ema must be a number in [0, 1), got {ema!r}")
+    ema = check_fraction(defaults["ema"] if ema is None else ema, "ema")
     seed = check_number(seed, "seed", 0, inclusive=True, integer=True)
     fid_points = check_number(fid_points, "fid_points", 0, inclusive=True, integer=True)
     fid_samples = check_number(pick(1000, 100) if fid_samples is None else fid_samples, "fid_samples",
