@@ -410,3 +410,23 @@ def test_baseline_losses_train_resume_from_a_checkpoint_and_write_metrics(loss, 
     assert resumed.step == 5
     assert [row["step"] for row in metrics_rows(save_dir)] == [str(s) for s in range(1, 6)]
     assert json.loads((save_dir / training.CONFIG_FILE).read_text())["loss"] == loss
+
+
+def test_training_curves_of_a_thinned_log_label_their_windows_in_steps():
+    from wgan_tutorial import plotting
+
+    def history(steps):
+        values = np.sin(steps / 50.0)
+        return {"step": steps, "critic_loss": values, "generator_loss": -values, "w_estimate": values}
+
+    full = plotting.plot_training_curves(history(np.arange(1, 1001)))
+    thinned = plotting.plot_training_curves(history(np.arange(10, 10_001, 10)))
+    # 1,000 rows either way: the default window is 1/50 of them, 20 rows = 20 or 200 steps
+    assert "moving average of 20 steps" in full.axes[0].get_ylabel()
+    assert "moving average of 200 steps" in thinned.axes[0].get_ylabel()
+    assert [line.get_label() for line in thinned.axes[1].get_lines()] == \
+        ["every 10 steps", "moving average (200 steps)"]
+    # smooth is in steps: 100 steps are 10 rows of the thinned log
+    smoothed = plotting.plot_training_curves(history(np.arange(10, 10_001, 10)), smooth=100)
+    assert len(smoothed.axes[1].get_lines()[1].get_xdata()) == 1000 - 10 + 1
+    plotting.plt.close("all")

@@ -488,6 +488,8 @@ def plot_training_curves(history, smooth=None):
         history: dict with arrays "step", "critic_loss", "generator_loss", "w_estimate"
             (as returned by `training.train` or `training.read_metrics`).
         smooth: moving-average window in steps (default about 1/50 of the run, >= 1).
+            A log kept every k-th step (e.g. a shipped model's thinned metrics.csv) is
+            averaged over smooth / k of its rows, and its labels count steps, not rows.
 
     Returns:
         matplotlib Figure.
@@ -501,7 +503,9 @@ def plot_training_curves(history, smooth=None):
         if key not in history or len(history[key]) == 0:
             raise ValueError(f"history must hold a non-empty array {key!r}")
     steps = np.asarray(history["step"])
-    window = max(1, len(steps) // 50) if smooth is None else max(1, int(smooth))
+    spacing = int(np.median(np.diff(steps))) if len(steps) > 1 else 1
+    spacing = max(1, spacing)
+    window = max(1, len(steps) // 50) if smooth is None else max(1, round(int(smooth) / spacing))
 
     def moving_average(values):
         values = np.asarray(values, dtype=float)
@@ -515,14 +519,15 @@ def plot_training_curves(history, smooth=None):
     ax_loss.plot(*moving_average(history["generator_loss"]), color="tab:orange",
                  label="generator loss")
     ax_loss.set_xlabel("generator step")
-    ax_loss.set_ylabel("loss" + (f" (moving average of {window} steps)" if window > 1 else ""))
+    ax_loss.set_ylabel("loss" + (f" (moving average of {window * spacing} steps)" if window > 1
+                                 else ""))
     ax_loss.set_title("Losses")
     ax_loss.legend()
     ax_w.plot(steps, history["w_estimate"], color="tab:green", alpha=0.3 if window > 1 else 1.0,
-              lw=0.8, label="per step")
+              lw=0.8, label="per step" if spacing == 1 else f"every {spacing} steps")
     if window > 1:
         ax_w.plot(*moving_average(history["w_estimate"]), color="tab:green",
-                  label=f"moving average ({window} steps)")
+                  label=f"moving average ({window * spacing} steps)")
     ax_w.set_xlabel("generator step")
     ax_w.set_ylabel("W estimate: mean f(x) − mean f(x~)")
     ax_w.set_title("The critic's Wasserstein estimate")
