@@ -30,12 +30,14 @@ def test_pretrained_model_is_listed_and_holds_a_trimmed_run_folder():
     assert indexes[0].name.removesuffix(".index") in listed
 
 
-def test_pretrained_model_was_trained_with_the_papers_algorithm():
+def test_pretrained_model_was_trained_with_the_papers_penalty_and_the_course_defaults():
     config = json.loads((pretrained.pretrained_dir() / NAME / "config.json").read_text())
-    # Gulrajani et al. 2017, Algorithm 1: lambda = 10, n_critic = 5, Adam beta_2 = 0.9
-    # (beta_1 = 0.5 as in the official gan_mnist.py), two-sided penalty
+    # Gulrajani et al. 2017, Algorithm 1: lambda = 10, Adam beta_2 = 0.9 (beta_1 = 0.5 as in
+    # the official gan_mnist.py), two-sided penalty; n_critic = 1, the course's MNIST default
+    # (the paper's 5 reached a higher FID in the same CPU time, notebook 03 section 3)
     assert (config["loss"], config["dataset"]) == ("gp", "mnist")
-    assert (config["gp_weight"], config["n_critic"], config["beta_1"]) == (10.0, 5, 0.5)
+    assert (config["gp_weight"], config["n_critic"], config["beta_1"]) == (10.0, 1, 0.5)
+    assert config["n_critic"] == training.default_config("gp", "mnist")["n_critic"]
     assert config["one_sided"] is False
     # samples come from the moving average of the generator's weights (training.WGAN, ema)
     assert 0.0 < config["ema"] < 1.0
