@@ -224,6 +224,23 @@ def test_read_only_folders_are_one_line_errors(mnist_run, tmp_path, capsys, monk
     one_line_error(status, stderr, f"save_dir {mnist_run}: cannot write there")
 
 
+def test_a_disk_that_fills_while_writing_is_a_one_line_error(mnist_run, tmp_path, capsys,
+                                                              monkeypatch):
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(np, "save", full)  # the checks before sampling pass; the write fails
+    out = tmp_path / "x.npy"
+    status, _, stderr = run(["sample", "--model", str(mnist_run), "--n", "2", "--out", str(out)],
+                            capsys)
+    one_line_error(status, stderr, f"--out {out}: writing failed (No space left on device)")
+    monkeypatch.setattr("wgan_tutorial.sonify.sonify", full)
+    wav = tmp_path / "x.wav"
+    status, _, stderr = run(["sample", "--model", str(mnist_run), "--n", "2", "--out",
+                             f"{tmp_path}/pngs/", "--sonify", str(wav)], capsys)
+    one_line_error(status, stderr, f"--sonify {wav}: writing failed (No space left on device)")
+
+
 @pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
                     reason="root writes into read-only folders; the monkeypatched test covers it")
 def test_a_chmod_read_only_folder_is_refused_before_any_work(tmp_path):
@@ -241,9 +258,9 @@ def test_requests_larger_than_memory_are_refused_before_allocating(mnist_run, tm
                                                                    capsys):
     status, _, stderr = run(["sample", "--model", str(mnist_run), "--n", "100000000",
                              "--out", str(tmp_path / "x.npy")], capsys)
-    # 1e8 x 784 float32 = 313.6e9 bytes = 292.1 GiB
+    # 1e8 x (784 pixels + 8 latent values) float32 = 316.8e9 bytes = 295.0 GiB
     one_line_error(status, stderr, "n = 100000000 samples of shape (28, 28, 1)",
-                   "needs 292.1 GiB of memory")
+                   "needs 295.0 GiB of memory")
     status, _, stderr = run(["train", "--noise-dim", "100000000", "--steps", "1",
                              "--no-progress"], capsys)
     # fast-mode width 8: a first layer of 1e8 x (7 x 7 x 2 x 8) = 7.84e10 weights, 292.1 GiB

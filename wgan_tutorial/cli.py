@@ -430,7 +430,7 @@ def _run_sample(args):
         raise ValueError(f"--label must be an integer in 0..{classes - 1}, got {args.label}")
     images = models.to_uint8_images(models.sample(generator, args.n, args.seed, args.batch_size,
                                                   labels=args.label))
-    try:
+    with resources.writing("--out", out):
         if to_folder:
             digits = len(str(args.n - 1))
             grey = {"cmap": "gray", "vmin": 0, "vmax": 255} if images.ndim == 3 else {}
@@ -439,8 +439,6 @@ def _run_sample(args):
             plotting.save_image_grid(images[:100], out / "grid.png")
         else:
             np.save(out, images)
-    except OSError as error:
-        raise ValueError(f"--out {out}: writing failed ({error.strerror or error})") from None
     if to_folder:
         print(f"wrote {args.n} PNG files and grid.png to {out}")
     else:
@@ -448,11 +446,8 @@ def _run_sample(args):
     if args.sonify is not None:
         first = images[:8]
         grid = plotting.image_grid(first, ncols=len(first), padding=0)
-        try:
+        with resources.writing("--sonify", args.sonify):
             sonify.sonify(grid, args.sonify, seconds=1.5 * len(first))
-        except OSError as error:
-            raise ValueError(f"--sonify {args.sonify}: writing failed "
-                             f"({error.strerror or error})") from None
         print(f"wrote {args.sonify}: {len(first)} image(s) as sound, {1.5 * len(first):g} s")
     return 0
 

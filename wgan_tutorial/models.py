@@ -398,7 +398,7 @@ def sample(generator, n, seed=0, batch_size=500, labels=None):
     """Generator outputs for n latent vectors z ~ N(0, I), computed batch by batch.
 
     The latent vectors come from `numpy.random.default_rng(seed)` in order, so the result
-    does not depend on `batch_size`, and memory stays flat for any n.
+    does not depend on `batch_size`.
 
     Args:
         generator: keras.Model with input (B, noise_dim), or a conditional one ([z, label]).
@@ -421,26 +421,22 @@ def sample(generator, n, seed=0, batch_size=500, labels=None):
     classes = num_classes(generator)
     noise_dim = generator.inputs[0].shape[-1]
     shape = tuple(generator.outputs[0].shape[1:])
-    resources.check_allocation(4 * n * math.prod(shape), f"n = {n} samples of shape {shape}")
+    resources.check_allocation(4 * n * (math.prod(shape) + noise_dim),
+                               f"n = {n} samples of shape {shape}")
     rng = np.random.default_rng(seed)
-    z_all = None
-    if classes is not None:  # latent vectors first, so label choices do not change them
-        z_all = rng.standard_normal((n, noise_dim)).astype(np.float32)
+    z = rng.standard_normal((n, noise_dim)).astype(np.float32)  # labels come after, if any
+    if classes is not None:
         labels = check_labels(labels, n, classes, rng)
     elif labels is not None:
         raise ValueError("labels are for a conditional generator; this one takes no label")
     out = None
     for start in range(0, n, batch_size):
-        size = min(batch_size, n - start)
-        if z_all is None:
-            z = rng.standard_normal((size, noise_dim)).astype(np.float32)
-            inputs = z
-        else:
-            inputs = [z_all[start:start + size], labels[start:start + size]]
+        end = min(start + batch_size, n)
+        inputs = z[start:end] if classes is None else [z[start:end], labels[start:end]]
         batch = keras.ops.convert_to_numpy(generator(inputs, training=False))
         if out is None:
             out = np.empty((n,) + batch.shape[1:], dtype=np.float32)
-        out[start:start + size] = batch
+        out[start:end] = batch
     return out
 
 

@@ -10,6 +10,7 @@
 
 Taught nowhere: this is plumbing for the command line and `training.train`.
 """
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -70,6 +71,17 @@ def check_allocation(nbytes, what):
 
 def _os_reason(error):
     return error.strerror or type(error).__name__
+
+
+@contextlib.contextmanager
+def writing(name, path):
+    """Context manager: an OSError raised inside (a full disk, a folder removed meanwhile)
+    becomes ValueError "<name> <path>: writing failed (<reason>)".
+    """
+    try:
+        yield
+    except OSError as error:
+        raise ValueError(f"{name} {path}: writing failed ({_os_reason(error)})") from None
 
 
 def writable_folder(path, name):
