@@ -1,4 +1,4 @@
-"""FID of a WGAN-GP run's checkpoints against its seconds of training: the quality per CPU second.
+"""FID of a WGAN run's checkpoints against its seconds of training: the quality per CPU second.
 
 Two ways to use it (run from the repository root, with full MNIST in
 `WGAN_TUTORIAL_MNIST`):
@@ -11,10 +11,11 @@ Two ways to use it (run from the repository root, with full MNIST in
         --max-seconds 900 --checkpoint-every 300 [--width 16 --batch-size 64 ...]
 
 `--train` runs `wgan-tutorial train --loss gp --dataset mnist --max-seconds S --save-dir
-RUN_DIR --checkpoint-every K [options]` as a subprocess at the caller's priority (time it
-alone on the machine). That command keeps only its 3 latest checkpoints, so while it runs
-this script hard-links every checkpoint it writes into RUN_DIR/checkpoint_archive/ (a
-cheap poll once a second). Scoring then runs at low priority (nice 15).
+RUN_DIR --checkpoint-every K [options]` (`--loss clip`: weight clipping) as a subprocess at
+the caller's priority (time it alone on the machine). That command keeps only its 3 latest
+checkpoints, so while it runs this script hard-links every checkpoint it writes into
+RUN_DIR/checkpoint_archive/ (a cheap poll once a second). Scoring then runs at low
+priority (nice 15).
 
 Each point: 10,000 digits from the checkpoint's generator (latent seed 0) scored by the
 package's MNIST classifier features against the MNIST test split (`metrics.sample_report`),
@@ -63,7 +64,8 @@ def _archive_new(save_dir, archive):
 
 def train(save_dir, max_seconds, checkpoint_every, options):
     """Run `wgan-tutorial train` and archive every checkpoint it writes; returns the command."""
-    command = ["wgan-tutorial", "train", "--loss", "gp", "--dataset", "mnist",
+    command = ["wgan-tutorial", "train", "--loss", options.get("loss", "gp"),
+               "--dataset", "mnist",
                "--max-seconds", f"{max_seconds:g}", "--save-dir", str(save_dir),
                "--checkpoint-every", str(checkpoint_every), "--no-progress"]
     for name in TRAIN_OPTIONS:
@@ -142,6 +144,8 @@ def main():
     where.add_argument("--run", type=Path, help="score the checkpoints of this run folder")
     where.add_argument("--train", type=Path, metavar="RUN_DIR",
                        help="train into this (new or resumed) run folder first")
+    parser.add_argument("--loss", choices=("gp", "clip"), default="gp",
+                        help="--train: penalty or weight clipping (default gp)")
     parser.add_argument("--max-seconds", type=float, default=900.0,
                         help="--train: wall-time budget (default 900)")
     parser.add_argument("--checkpoint-every", type=int, default=300,
@@ -149,8 +153,10 @@ def main():
     parser.add_argument("--steps", type=int, help="--train: target step (default: train's)")
     parser.add_argument("--width", type=int, help="--train: model width (default: train's)")
     parser.add_argument("--batch-size", type=int, help="--train: batch (default: train's)")
-    parser.add_argument("--learning-rate", type=float, help="--train: Adam's rate")
-    parser.add_argument("--beta-1", type=float, help="--train: Adam's beta_1 (default: train's)")
+    parser.add_argument("--learning-rate", type=float,
+                        help="--train: the optimiser's rate (Adam for gp, RMSProp for clip)")
+    parser.add_argument("--beta-1", type=float,
+                        help="--train: Adam's beta_1 (gp only; default: train's)")
     parser.add_argument("--n-critic", type=int,
                         help="--train: critic updates per generator update (default: train's)")
     parser.add_argument("--ema", type=float,
