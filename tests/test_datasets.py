@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from tests.cli_run import run
 from wgan_tutorial import data
 
 
@@ -242,3 +243,28 @@ def test_registry_converts_shapes_on_request():
     np.testing.assert_allclose(grey, 0.299 * 255 / 127.5 - 1, atol=1e-5)  # luma of pure red
     grown = data.convert_images(np.full((2, 28, 28, 1), 255, np.uint8), (64, 64, 3)).numpy()
     assert grown.shape == (2, 64, 64, 3) and np.allclose(grown, 1.0)
+
+
+# --- the data command -------------------------------------------------------------------------
+
+def test_data_command_reports_each_set_s_size_and_class_counts(tmp_path, offline, capsys):
+    def per_class(labels):  # the oracle: the labels written, counted here
+        return " ".join(str(np.sum(labels == k)) for k in range(10))
+
+    fashion = _write_idx(tmp_path / "fm")
+    status, out, _ = run(["data", "--dataset", "fashion-mnist", "--data-dir",
+                          str(tmp_path / "fm")], capsys)
+    assert status == 0
+    assert f"train: 5 images of 28x28x1, per class: {per_class(fashion['train'][1])}" in out
+    assert f"test: 3 images of 28x28x1, per class: {per_class(fashion['test'][1])}" in out
+    cifar = _write_cifar_bin(tmp_path / "cifar-10-batches-bin")
+    status, out, _ = run(["data", "--dataset", "cifar10", "--data-dir", str(tmp_path)], capsys)
+    assert status == 0  # 1 + 2 + ... + 5 training records, 6 test records
+    assert f"train: 15 images of 32x32x3, per class: {per_class(cifar['train'][1])}" in out
+    assert f"test: 6 images of 32x32x3, per class: {per_class(cifar['test'][1])}" in out
+    _write_folder(tmp_path / "own")
+    status, out, _ = run(["data", "--dataset", "folder", "--data-dir", str(tmp_path / "own")],
+                         capsys)
+    assert status == 0 and "7 image files" in out  # the corrupt one is counted, not read
+    status, _, err = run(["data", "--dataset", "folder"], capsys)
+    assert status == 2 and err.count("\n") == 1 and "--data-dir" in err

@@ -58,18 +58,42 @@ def float_above(minimum, inclusive=False):
 # --- data -------------------------------------------------------------------------------------
 
 def _add_data(parser):
-    parser.add_argument("--path", help="an MNIST file (keras .npz layout or mnist.pkl.gz)")
+    from wgan_tutorial.data import DATASET_NAMES, get_dataset
+
+    parser.add_argument("--dataset", default="mnist",
+                        choices=[name for name in DATASET_NAMES
+                                 if get_dataset(name).kind == "images"],
+                        help="the image set to look for (default mnist)")
+    parser.add_argument("--data-dir", "--path", dest="data_dir",
+                        help="where it is, as for train: an MNIST file (keras .npz layout or "
+                        "mnist.pkl.gz), a Fashion-MNIST or CIFAR-10 folder, a folder of images")
 
 
 def _run_data(args):
-    from wgan_tutorial.data import load_mnist, mnist_source
+    import numpy as np
 
-    description, source = mnist_source(args.path)
-    print(f"MNIST source: {description}" + (f" ({source})" if source else ""))
-    for split in ("train", "test"):
-        images, labels = load_mnist(split, args.path, verbose=False)
-        counts = " ".join(str(c) for c in (labels[:, None] == range(10)).sum(0))
-        print(f"{split}: {len(images)} digits, per class: {counts}")
+    from wgan_tutorial import data
+
+    entry = data.get_dataset(args.dataset)
+    if entry.name == "mnist":
+        description, source = data.mnist_source(args.data_dir)
+        print(f"MNIST source: {description}" + (f" ({source})" if source else ""))
+    elif entry.name == "folder":
+        if args.data_dir is None:
+            raise ValueError("--data-dir: a folder of images is needed with --dataset folder")
+        folder = data.ImageFolder(args.data_dir)
+        print(f"folder {args.data_dir}: {len(folder)} image files (searched recursively; "
+              f"unreadable ones are skipped when training)")
+        return 0
+    else:
+        print(f"{entry.name} source: {args.data_dir or entry.source}")
+    for split in data.SPLITS:
+        images, labels = (data.load_mnist(split, args.data_dir, verbose=False)
+                          if entry.name == "mnist" else entry.load(split, args.data_dir))
+        counts = " ".join(str(c) for c in np.bincount(labels, minlength=entry.num_classes))
+        what = "digits" if entry.name == "mnist" else (
+            "images of " + "x".join(str(side) for side in images.shape[1:]))
+        print(f"{split}: {len(images)} {what}, per class: {counts}")
     return 0
 
 
@@ -516,7 +540,8 @@ def _run_sweep(args):
 
 
 COMMANDS = {
-    "data": (_add_data, _run_data, "show which MNIST source is in use and its size"),
+    "data": (_add_data, _run_data, "show which data source is in use and its size (MNIST, "
+             "Fashion-MNIST, CIFAR-10, a folder)"),
     "train-classifier": (_add_train_classifier, _run_train_classifier,
                          "train the MNIST classifier whose features FID uses"),
     "fid": (_add_fid, _run_fid, "score generated digits: FID, real-vs-real floor, class coverage"),

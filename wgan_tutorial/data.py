@@ -986,6 +986,8 @@ def real_images(source, image_shape, n, seed=0):
         images = source[np.sort(keep)]
     converted = convert_images(images, image_shape).numpy()
     return np.rint((converted + 1.0) * 127.5).astype(np.uint8)
+
+
 TOY_DATASETS = tuple(name for name, entry in DATASETS.items() if entry.kind == "points")
 IMAGE_DATASETS = tuple(name for name, entry in DATASETS.items() if entry.kind == "images")
 
