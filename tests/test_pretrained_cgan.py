@@ -7,6 +7,7 @@ import re
 import numpy as np
 import pytest
 
+from tests.shipped import assert_trimmed_run_folder
 from wgan_tutorial import metrics, models, pretrained, training
 
 NAME = "cwgan-gp-mnist"
@@ -19,11 +20,8 @@ def generator():
 
 
 def test_the_run_folder_is_trimmed_and_says_how_it_was_trained():
+    assert_trimmed_run_folder(NAME)
     folder = pretrained.pretrained_dir() / NAME
-    assert NAME in pretrained.list_pretrained()
-    indexes = list((folder / "checkpoints").glob("ckpt-*.index"))
-    assert len(indexes) == 1
-    assert indexes[0].name.removesuffix(".index") in (folder / "checkpoints" / "checkpoint").read_text()
     config = json.loads((folder / "config.json").read_text())
     # Gulrajani et al. 2017, Algorithm 1 (lambda 10, n_critic 5), conditional on the label
     assert (config["loss"], config["dataset"], config["conditional"]) == ("gp", "mnist", True)

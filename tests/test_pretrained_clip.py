@@ -4,6 +4,7 @@ import socket
 import numpy as np
 import pytest
 
+from tests.shipped import assert_trimmed_run_folder
 from wgan_tutorial import data, models, pretrained, training
 
 NAME = "wgan-clip-mnist"
@@ -26,15 +27,7 @@ def clip_wgan():
 
 
 def test_is_listed_and_holds_the_run_files_with_only_the_latest_checkpoint():
-    assert NAME in pretrained.list_pretrained()
-    for name in ("config.json", "metrics.csv", "generator.keras", "training_curves.png",
-                 "command.txt"):
-        assert (FOLDER / name).is_file(), name
-    checkpoints = FOLDER / "checkpoints"
-    indexes = sorted(p.name for p in checkpoints.glob("ckpt-*.index"))
-    assert len(indexes) == 1
-    state = (checkpoints / "checkpoint").read_text()
-    assert state.count("all_model_checkpoint_paths") == 1
+    assert_trimmed_run_folder(NAME)
 
 
 def test_was_trained_with_the_papers_clipping_algorithm_at_the_recorded_rate():

@@ -6,6 +6,7 @@ import re
 import numpy as np
 import pytest
 
+from tests.shipped import assert_trimmed_run_folder
 from wgan_tutorial import cli, data, metrics, models, pretrained, training
 
 NAME = "wgan-gp-mnist"
@@ -18,16 +19,7 @@ def generator():
 
 
 def test_pretrained_model_is_listed_and_holds_a_trimmed_run_folder():
-    folder = pretrained.pretrained_dir() / NAME
-    assert NAME in pretrained.list_pretrained()
-    names = {path.name for path in folder.iterdir()}
-    assert {"config.json", "metrics.csv", "generator.keras", "training_curves.png",
-            "command.txt", "checkpoints"} <= names
-    # only the latest checkpoint is shipped: one index file, listed in the checkpoint file
-    indexes = list((folder / "checkpoints").glob("ckpt-*.index"))
-    assert len(indexes) == 1
-    listed = (folder / "checkpoints" / "checkpoint").read_text()
-    assert indexes[0].name.removesuffix(".index") in listed
+    assert_trimmed_run_folder(NAME)
 
 
 def test_pretrained_model_was_trained_with_the_papers_penalty_and_the_course_defaults():
