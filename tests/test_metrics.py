@@ -355,11 +355,12 @@ def test_w_estimate_vs_fid_averages_the_window_before_each_fid_step():
         metrics.w_estimate_vs_fid(steps, w_estimates, [4], [1.0], window=0)
 
 
-def test_fid_tracker_scores_fixed_latent_vectors_at_start_every_k_steps_and_end():
+def test_fid_tracker_scores_fixed_latent_vectors_at_start_every_k_steps_and_end(test_digits):
     import keras
 
     generator = keras.Sequential([keras.Input((8,)), keras.layers.Dense(28 * 28, activation="tanh"),
                                   keras.layers.Reshape((28, 28, 1))])
+    start_weights = generator.get_weights()
 
     class FakeWGAN:  # what the tracker reads from a training.WGAN
         step = 0
@@ -371,14 +372,26 @@ def test_fid_tracker_scores_fixed_latent_vectors_at_start_every_k_steps_and_end(
     tracker.on_train_begin()
     for step in range(1, 6):
         wgan.step = step
+        if step == 3:  # "training" changes the generator between the scores of steps 2 and 4
+            generator.set_weights([w * 3.0 for w in start_weights])
         tracker.on_train_batch_end(step - 1)
     tracker.on_train_end()
     assert tracker.steps == [0, 2, 4, 5]
-    # The generator did not change, and the latent vectors are fixed: equal scores.
-    assert len(set(np.round(tracker.fids, 6))) == 1
-    from wgan_tutorial.models import sample
-
-    assert tracker.fids[0] == pytest.approx(metrics.fid_to_real(sample(generator, 300, seed=0)))
+    # Fixed latent vectors: an unchanged generator scores the same, a changed one does not.
+    assert tracker.fids[0] == pytest.approx(tracker.fids[1], rel=1e-9)
+    assert tracker.fids[2] == pytest.approx(tracker.fids[3], rel=1e-9)
+    assert abs(tracker.fids[2] - tracker.fids[1]) > 1.0
+    # The oracle, by another route: the same 300 latent vectors drawn here, the generator
+    # run once on all of them, mean and covariance by numpy, the Frechet distance by eigh.
+    z = np.random.default_rng(0).standard_normal((300, 8)).astype(np.float32)
+    real = metrics.features(test_digits[0], value_range="uint8")
+    for weights, fid in ((start_weights, tracker.fids[0]),
+                         ([w * 3.0 for w in start_weights], tracker.fids[3])):
+        generator.set_weights(weights)
+        fake = metrics.features(generator(z).numpy(), value_range="[-1,1]")
+        expected = _frechet_by_eigh(fake.mean(0), np.cov(fake, rowvar=False),
+                                    real.mean(0), np.cov(real, rowvar=False))
+        assert fid == pytest.approx(expected, rel=1e-4)
     with pytest.raises(ValueError, match="every must be an integer >= 1"):
         metrics.fid_tracker(every=0)
 
