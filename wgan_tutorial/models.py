@@ -421,7 +421,8 @@ def sample(generator, n, seed=0, batch_size=500, labels=None):
     classes = num_classes(generator)
     noise_dim = generator.inputs[0].shape[-1]
     shape = tuple(generator.outputs[0].shape[1:])
-    resources.check_allocation(4 * n * (math.prod(shape) + noise_dim),
+    # float32 outputs, float32 latent vectors and numpy's float64 draw of them
+    resources.check_allocation(4 * n * math.prod(shape) + 12 * n * noise_dim,
                                f"n = {n} samples of shape {shape}")
     rng = np.random.default_rng(seed)
     z = rng.standard_normal((n, noise_dim)).astype(np.float32)  # labels come after, if any
