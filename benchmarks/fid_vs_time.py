@@ -64,7 +64,7 @@ def _archive_new(save_dir, archive):
 
 def train(save_dir, max_seconds, checkpoint_every, options):
     """Run `wgan-tutorial train` and archive every checkpoint it writes; returns the command."""
-    command = ["wgan-tutorial", "train", "--loss", options.get("loss", "gp"),
+    command = ["wgan-tutorial", "train", "--loss", options["loss"],
                "--dataset", "mnist",
                "--max-seconds", f"{max_seconds:g}", "--save-dir", str(save_dir),
                "--checkpoint-every", str(checkpoint_every), "--no-progress"]
