@@ -37,7 +37,8 @@ import numpy as np
 
 ARCHIVE = "checkpoint_archive"
 CHECKPOINT_NAME = re.compile(r"^(ckpt-(\d+))\.index$")
-TRAIN_OPTIONS = ("width", "batch_size", "learning_rate", "beta_1", "n_critic", "ema", "seed")
+TRAIN_OPTIONS = ("width", "batch_size", "learning_rate", "critic_lr_scale", "beta_1", "n_critic",
+                 "ema", "seed")
 
 
 def _listed_checkpoints(directory):
@@ -155,6 +156,8 @@ def main():
     parser.add_argument("--batch-size", type=int, help="--train: batch (default: train's)")
     parser.add_argument("--learning-rate", type=float,
                         help="--train: the optimiser's rate (Adam for gp, RMSProp for clip)")
+    parser.add_argument("--critic-lr-scale", type=float,
+                        help="--train: the critic's rate / the generator's (default: train's)")
     parser.add_argument("--beta-1", type=float,
                         help="--train: Adam's beta_1 (gp only; default: train's)")
     parser.add_argument("--n-critic", type=int,

@@ -13,7 +13,8 @@ trainer. Run from the repository root, alone on the machine, with full MNIST in
 MNIST: the same networks (`models.image_generator` / `image_critic`, width 16), seed 0,
 `--seconds` of training each (not counting the evaluations and the first step, which
 traces the graph), for
-- gp: `train(loss="gp")` defaults (Adam 1e-3, beta (0.5, 0.9), batch 32, n_critic 5);
+- gp: `train(loss="gp")` defaults (Adam 1e-3, beta (0.5, 0.9), batch 32) with the
+  defaults of the day the comparison was recorded: n_critic 5, one learning rate;
 - gan, gan-minimax: the standard GAN (Goodfellow et al. 2014, arXiv 1406.2661), DCGAN's
   Adam (2e-4, beta (0.5, 0.999), Radford et al. 2016), batch 64, one discriminator update
   per generator update (`default_config`);
@@ -48,7 +49,7 @@ import numpy as np
 from wgan_tutorial import config as package_config
 
 MNIST_RUNS = {  # name -> train() keyword arguments beyond the shared ones
-    "gp": dict(loss="gp"),
+    "gp": dict(loss="gp", n_critic=5, critic_lr_scale=1.0),
     "gan": dict(loss="gan", ema=0.999),
     "gan-minimax": dict(loss="gan-minimax", ema=0.999),
     "sn": dict(loss="sn", learning_rate=1e-3, batch_size=32, ema=0.999),
@@ -123,7 +124,8 @@ def mnist_run(name, seconds, every, n):
     config = training.default_config(options["loss"], "mnist")
     config.update(options)
     settings = {key: config[key] for key in ("loss", "width", "n_critic", "batch_size",
-                                             "learning_rate", "beta_1", "ema", "seed")}
+                                             "learning_rate", "critic_lr_scale", "beta_1",
+                                             "ema", "seed")}
     settings["beta_2"] = float(wgan.critic_optimizer.beta_2)
     return dict(settings=settings, points=points)
 

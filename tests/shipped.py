@@ -1,5 +1,7 @@
 """What every shipped model folder (`pretrained:NAME`) must hold, for the pretrained tests."""
-from wgan_tutorial import pretrained
+import shlex
+
+from wgan_tutorial import cli, config, pretrained, training
 
 RUN_FILES = ("config.json", "metrics.csv", "generator.keras", "training_curves.png",
              "command.txt")
@@ -17,3 +19,20 @@ def assert_trimmed_run_folder(name):
     state = (folder / "checkpoints" / "checkpoint").read_text()
     assert state.count("all_model_checkpoint_paths") == 1
     assert indexes[0].name.removesuffix(".index") in state
+
+
+def assert_recorded_command_gives_the_shipped_config(name, monkeypatch):
+    """The first `$ wgan-tutorial train` line of NAME's command.txt, run with today's
+    defaults, trains with the hyper-parameters of its config.json (the defaults have changed
+    since some models were trained, so a command must spell out what differs)."""
+    folder = pretrained.pretrained_dir() / name
+    lines = (folder / "command.txt").read_text().splitlines()
+    command = next(line for line in lines if line.startswith("$ wgan-tutorial train "))
+    args = cli.build_parser().parse_args(shlex.split(command)[2:])
+    monkeypatch.setenv(config.FAST_ENV, "0")  # the shipped models are full runs (width 16)
+    expected = training.default_config(args.loss or "gp", args.dataset or "mnist")
+    expected.update({key: getattr(args, key) for key in expected
+                     if getattr(args, key, None) is not None})
+    shipped = training.read_config(folder)
+    keys = training.CONFIG_KEYS + ("critic_lr_scale", "conditional", "image_shape", "max_images")
+    assert {key: shipped[key] for key in keys} == {key: expected[key] for key in keys}

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from tests.cli_run import run
-from wgan_tutorial import cli
+from wgan_tutorial import cli, pretrained
 
 TINY = ["--batch-size", "16", "--width", "4", "--noise-dim", "8", "--no-progress"]
 
@@ -77,6 +77,7 @@ def test_sample_to_a_folder_writes_one_png_per_image_and_a_grid(trained, tmp_pat
     (["train", "--n-critic", "0"], "--n-critic/--n_update_dis: must be an integer >= 1, got 0"),
     (["train", "--n_clip", "0"], "--n-clip/--n_clip: must be a finite number > 0.0, got 0"),
     (["train", "--learning-rate", "-0.1"], "--learning-rate/--learning_rate: must be a finite"),
+    (["train", "--critic-lr-scale", "0"], "--critic-lr-scale: must be a finite number > 0"),
     (["train", "--dataset", "imagenet"], "argument --dataset: invalid choice: 'imagenet'"),
     (["train", "--image-size", "48"], "argument --image-size: invalid choice: 48"),
     (["train", "--channels", "2"], "argument --channels: invalid choice: 2"),
@@ -133,3 +134,15 @@ def test_train_runs_the_baseline_losses_from_the_command_line(loss, tmp_path, ca
     assert _steps(save_dir) == [1, 2, 3]
     config = json.loads((save_dir / "config.json").read_text())
     assert (config["loss"], config["n_critic"]) == (loss, 1 if loss == "gan" else 5)
+
+
+def test_train_records_the_critics_learning_rate_scale(tmp_path, capsys):
+    save_dir = tmp_path / "ttur"
+    status, _, stderr = run(["train", "--dataset", "mnist", "--steps", "2", "--learning-rate",
+                             "4e-4", "--critic-lr-scale", "3", "--save-dir", str(save_dir)] + TINY,
+                            capsys)
+    assert status == 0, stderr
+    assert json.loads((save_dir / "config.json").read_text())["critic_lr_scale"] == 3.0
+    wgan = pretrained.load_wgan(save_dir)
+    assert float(wgan.critic_optimizer.learning_rate) == pytest.approx(1.2e-3)
+    assert float(wgan.generator_optimizer.learning_rate) == pytest.approx(4e-4)

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from tests.shipped import assert_trimmed_run_folder
+from tests.shipped import assert_recorded_command_gives_the_shipped_config, assert_trimmed_run_folder
 from wgan_tutorial import metrics, models, pretrained, training
 
 NAME = "cwgan-gp-mnist"
@@ -47,3 +47,7 @@ def test_samples_are_read_as_the_digit_asked_for(generator):
     assert np.mean(read == labels) >= 0.95
     per_class = [np.mean(read[labels == k] == k) for k in range(10)]
     assert min(per_class) >= 0.85, per_class
+
+
+def test_recorded_command_trains_with_the_shipped_config(monkeypatch):
+    assert_recorded_command_gives_the_shipped_config(NAME, monkeypatch)

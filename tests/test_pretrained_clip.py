@@ -5,7 +5,7 @@ import socket
 import numpy as np
 import pytest
 
-from tests.shipped import assert_trimmed_run_folder
+from tests.shipped import assert_recorded_command_gives_the_shipped_config, assert_trimmed_run_folder
 from wgan_tutorial import data, models, pretrained, training
 
 NAME = "wgan-clip-mnist"
@@ -69,3 +69,7 @@ def test_critic_weights_all_lie_within_the_clipping_bounds(clip_wgan):
     assert clip_wgan.loss_type == "clip"
     for variable in clip_wgan.critic.trainable_variables:
         assert np.all(np.abs(variable.numpy()) <= c), variable.path
+
+
+def test_recorded_command_trains_with_the_shipped_config(monkeypatch):
+    assert_recorded_command_gives_the_shipped_config(NAME, monkeypatch)

@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from tests.shipped import assert_trimmed_run_folder
+from tests.shipped import assert_recorded_command_gives_the_shipped_config, assert_trimmed_run_folder
 from wgan_tutorial import cli, data, metrics, models, pretrained, training
 
 NAME = "wgan-gp-mnist"
@@ -73,3 +73,7 @@ def test_every_digit_class_gets_between_6_and_14_percent_of_2000_samples(generat
     coverage = metrics.class_coverage(models.sample(generator, 2000, seed=0), value_range="[-1,1]")
     assert coverage.shape == (10,)
     assert np.all(coverage >= 0.06) and np.all(coverage <= 0.14), np.round(coverage, 3)
+
+
+def test_recorded_command_trains_with_the_shipped_config(monkeypatch):
+    assert_recorded_command_gives_the_shipped_config(NAME, monkeypatch)

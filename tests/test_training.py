@@ -106,6 +106,38 @@ def test_default_optimizers_are_the_papers():
         training.default_optimizers("gp", learning_rate=-1e-3)
 
 
+@pytest.mark.parametrize("loss", ["clip", "gp"])
+def test_critic_lr_scale_multiplies_the_critics_rate_only(loss):
+    # Heusel et al. 2017, Section 2: two learning rates, the critic's a multiple of the generator's
+    critic_opt, generator_opt = training.default_optimizers(loss, 3e-4, critic_lr_scale=2.5)
+    assert float(critic_opt.learning_rate) == pytest.approx(7.5e-4)
+    assert float(generator_opt.learning_rate) == pytest.approx(3e-4)
+    for bad in (0.0, -1.0, float("nan")):
+        with pytest.raises(ValueError, match="critic_lr_scale must be a"):
+            training.default_optimizers(loss, critic_lr_scale=bad)
+
+
+def test_only_gp_on_mnist_doubles_the_critics_rate_by_default():
+    assert training.default_config("gp", "mnist")["critic_lr_scale"] == 2.0
+    for loss, dataset in (("clip", "mnist"), ("sn", "mnist"), ("gan", "mnist"),
+                          ("gp", "fashion-mnist"), ("gp", "8gaussians")):
+        assert training.default_config(loss, dataset)["critic_lr_scale"] == 1.0, (loss, dataset)
+
+
+def test_a_run_saved_without_critic_lr_scale_resumes_with_equal_rates(tmp_path):
+    training.train(loss="gp", steps=2, save_dir=tmp_path, **TOY)
+    config = json.loads((tmp_path / training.CONFIG_FILE).read_text())
+    assert config["critic_lr_scale"] == 1.0  # toys: the paper's single rate
+    del config["critic_lr_scale"]  # as written before the key existed
+    (tmp_path / training.CONFIG_FILE).write_text(json.dumps(config))
+    assert training.read_config(tmp_path)["critic_lr_scale"] == 1.0
+    wgan, _ = training.train(steps=3, save_dir=tmp_path, progress=False)
+    assert wgan.step == 3
+    assert float(wgan.critic_optimizer.learning_rate) == float(wgan.generator_optimizer.learning_rate)
+    with pytest.raises(ValueError, match="critic_lr_scale=1.0, requested critic_lr_scale=2.0"):
+        training.train(steps=4, save_dir=tmp_path, critic_lr_scale=2.0, progress=False)
+
+
 def test_fit_steps_count_generator_iterations_and_gp_metrics_are_logged():
     wgan, history = training.train(loss="gp", steps=3, n_critic=2, **TOY)
     assert wgan.step == 3

@@ -296,11 +296,17 @@ def test_sweep_command_refuses_a_file_as_its_output_folder(tmp_path, capsys):
 def test_sweep_bounded_by_time_alone_thins_its_curves_and_scores_at_the_end(tmp_path,
                                                                             monkeypatch):
     monkeypatch.setattr(widgets, "SWEEP_CURVE_POINTS", 3)
+    trained = []
+    train = training.train
+    monkeypatch.setattr(training, "train", lambda **kw: trained.append(kw) or train(**kw))
     sweep = widgets.run_sweep(tmp_path, gp_weights=[10.0], n_critics=[1], max_seconds=2.0,
                               width=2, fid_points=3, fid_samples=20, progress=False,
                               log=lambda line: None)
     assert "--steps" not in sweep["command"] and "--max-seconds 2" in sweep["command"]
     assert sweep["settings"]["ema"] == training.default_config("gp", "mnist")["ema"]
+    # one rate for critic and generator, as in the paper, whatever train's default
+    assert sweep["settings"]["critic_lr_scale"] == 1.0
+    assert [kw["critic_lr_scale"] for kw in trained] == [1.0]
     raw = sweep["cells"][0]
     steps = raw["steps"]
     assert steps >= 1

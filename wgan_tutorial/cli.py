@@ -313,10 +313,15 @@ def _add_train(parser):
                         help="train on a random (seeded) subset of this many images "
                         "(the CelebA WGAN uses 3000)")
     parser.add_argument("--learning-rate", "--learning_rate", dest="learning_rate",
-                        type=float_above(0.0), help=f"default: clip {D.PAPER_LEARNING_RATES['clip']:g} (RMSprop), gp on MNIST "
+                        type=float_above(0.0), help="the generator's (the critic's is --critic-lr-scale times it); "
+                        f"default: clip {D.PAPER_LEARNING_RATES['clip']:g} (RMSprop), gp on MNIST "
                         f"{D.GP_MNIST_LEARNING_RATE:g} (Adam, measured fastest on a CPU), gp on toys "
                         f"{D.PAPER_LEARNING_RATES['gp']:g}, sn {D.PAPER_LEARNING_RATES['sn']:g}, gan "
                         f"{D.PAPER_LEARNING_RATES['gan']:g} (Adam)")
+    parser.add_argument("--critic-lr-scale", dest="critic_lr_scale", type=float_above(0.0),
+                        help="the critic's learning rate divided by the generator's (the two "
+                        "time-scale update rule, Heusel et al. 2017; default: gp on MNIST "
+                        f"{D.GP_MNIST_CRITIC_LR_SCALE:g}, else 1, the papers')")
     parser.add_argument("--beta-1", dest="beta_1", type=float_above(0.0, inclusive=True),
                         help=f"Adam's beta_1 (all but clip), in [0, 1) (default {D.BETA_1:g}; the paper's 0 also works)")
     parser.add_argument("--n-clip", "--n_clip", dest="clip_value", type=float_above(0.0),
@@ -377,7 +382,7 @@ def _run_train(args):
         "dataset", "loss", "learning_rate", "beta_1", "clip_value", "gp_weight", "n_critic",
         "noise_dim", "width", "batch_size", "ema", "steps", "epochs", "max_seconds", "save_dir",
         "samples_dir", "seed", "data_path", "checkpoint_every", "sample_every", "progress",
-        "image_size", "channels", "max_images", "data_dir", "conditional")}
+        "image_size", "channels", "max_images", "data_dir", "conditional", "critic_lr_scale")}
     try:
         wgan, history = training.train(**options)
     except training.NonFiniteLossError as error:

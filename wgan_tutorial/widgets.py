@@ -551,7 +551,9 @@ def run_sweep(out, gp_weights=SWEEP_GP_WEIGHTS, n_critics=SWEEP_N_CRITICS, steps
 
     Each cell is one `training.train` run (loss="gp": Gulrajani et al. 2017, arXiv
     1704.00028, Algorithm 1 with Adam(beta = (0.5, 0.9)), at `train`'s width, batch size,
-    learning rate and moving average for gp on MNIST unless given), from the same seed,
+    learning rate and moving average for gp on MNIST unless given, and one learning rate for
+    critic and generator, as in the paper, so that cells differ by lambda and n_critic
+    alone: `train`'s doubled critic rate was measured for n_critic = 1 only), from the same seed,
     for `steps` generator steps, or until `max_seconds` (with max_seconds alone, every cell
     gets the same wall time and as many steps as fit). Recorded per cell: the curves
     `SWEEP_CURVES` (every step, or every k-th step so that at most `SWEEP_CURVE_POINTS`
@@ -632,7 +634,8 @@ def run_sweep(out, gp_weights=SWEEP_GP_WEIGHTS, n_critics=SWEEP_N_CRITICS, steps
         "command": command, "versions": versions(), "mnist_source": description,
         "settings": {"dataset": "mnist", "loss": "gp", "steps": steps, "max_seconds": max_seconds,
                      "width": width, "batch_size": batch_size,
-                     "learning_rate": learning_rate, "beta_1": defaults["beta_1"], "ema": ema,
+                     "learning_rate": learning_rate, "critic_lr_scale": 1.0,
+                     "beta_1": defaults["beta_1"], "ema": ema,
                      "noise_dim": defaults["noise_dim"], "seed": seed,
                      "fid_samples": fid_samples if with_fid else None,
                      "fid_reference": "MNIST test split" if with_fid else None,
@@ -654,7 +657,8 @@ def run_sweep(out, gp_weights=SWEEP_GP_WEIGHTS, n_critics=SWEEP_N_CRITICS, steps
         try:
             wgan, _ = training.train(loss="gp", dataset="mnist", steps=steps, n_critic=n_critic,
                                      gp_weight=gp_weight, width=width, batch_size=batch_size,
-                                     learning_rate=learning_rate, seed=seed, ema=ema,
+                                     learning_rate=learning_rate, critic_lr_scale=1.0,
+                                     seed=seed, ema=ema,
                                      max_seconds=max_seconds, data_path=data_path,
                                      progress=progress, callbacks=run_callbacks)
         except training.NonFiniteLossError as error:
