@@ -78,6 +78,7 @@ def test_sample_to_a_folder_writes_one_png_per_image_and_a_grid(trained, tmp_pat
     (["train", "--n_clip", "0"], "--n-clip/--n_clip: must be a finite number > 0.0, got 0"),
     (["train", "--learning-rate", "-0.1"], "--learning-rate/--learning_rate: must be a finite"),
     (["train", "--critic-lr-scale", "0"], "--critic-lr-scale: must be a finite number > 0"),
+    (["train", "--critic-lr-fade", "-1"], "--critic-lr-fade: must be an integer >= 0"),
     (["train", "--dataset", "imagenet"], "argument --dataset: invalid choice: 'imagenet'"),
     (["train", "--image-size", "48"], "argument --image-size: invalid choice: 48"),
     (["train", "--channels", "2"], "argument --channels: invalid choice: 2"),
@@ -139,10 +140,11 @@ def test_train_runs_the_baseline_losses_from_the_command_line(loss, tmp_path, ca
 def test_train_records_the_critics_learning_rate_scale(tmp_path, capsys):
     save_dir = tmp_path / "ttur"
     status, _, stderr = run(["train", "--dataset", "mnist", "--steps", "2", "--learning-rate",
-                             "4e-4", "--critic-lr-scale", "3", "--save-dir", str(save_dir)] + TINY,
-                            capsys)
+                             "4e-4", "--critic-lr-scale", "3", "--critic-lr-fade", "0",
+                             "--save-dir", str(save_dir)] + TINY, capsys)
     assert status == 0, stderr
-    assert json.loads((save_dir / "config.json").read_text())["critic_lr_scale"] == 3.0
+    config = json.loads((save_dir / "config.json").read_text())
+    assert (config["critic_lr_scale"], config["critic_lr_fade"]) == (3.0, 0)
     wgan = pretrained.load_wgan(save_dir)
     assert float(wgan.critic_optimizer.learning_rate) == pytest.approx(1.2e-3)
     assert float(wgan.generator_optimizer.learning_rate) == pytest.approx(4e-4)

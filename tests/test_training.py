@@ -117,8 +117,35 @@ def test_critic_lr_scale_multiplies_the_critics_rate_only(loss):
             training.default_optimizers(loss, critic_lr_scale=bad)
 
 
+def test_fading_rate_falls_linearly_from_scale_times_the_rate_to_the_rate():
+    schedule = training.FadingRate(1e-3, 2.5, 400)
+    # closed form: 1e-3 (1 + 1.5 (1 - t / 400)) until t = 400, then 1e-3
+    for step, expected in ((0, 2.5e-3), (100, 2.125e-3), (200, 1.75e-3), (400, 1e-3),
+                           (10_000, 1e-3)):
+        assert float(schedule(step)) == pytest.approx(expected), step
+    critic_opt, generator_opt = training.default_optimizers("gp", 1e-3, critic_lr_scale=2.5,
+                                                            critic_lr_fade=400)
+    critic_opt.iterations.assign(200)
+    assert float(critic_opt.learning_rate) == pytest.approx(1.75e-3)
+    assert float(generator_opt.learning_rate) == pytest.approx(1e-3)
+    with pytest.raises(ValueError, match="critic_lr_fade must be an integer >= 0"):
+        training.default_optimizers("gp", critic_lr_fade=-1)
+
+
+def test_a_resumed_run_continues_the_critics_fading_rate(tmp_path):
+    training.train(loss="gp", steps=2, save_dir=tmp_path, critic_lr_scale=3.0,
+                   critic_lr_fade=4, learning_rate=1e-3, n_critic=1, **TOY)
+    wgan, _ = training.train(steps=3, save_dir=tmp_path, progress=False)
+    # 3 critic updates of a 4-update fade: 1e-3 (1 + 2 (1 - 3 / 4))
+    assert int(wgan.critic_optimizer.iterations) == 3
+    assert float(wgan.critic_optimizer.learning_rate) == pytest.approx(1.5e-3)
+    wgan, _ = training.train(steps=6, save_dir=tmp_path, progress=False)
+    assert float(wgan.critic_optimizer.learning_rate) == pytest.approx(1e-3)
+
+
 def test_only_gp_on_mnist_doubles_the_critics_rate_by_default():
     assert training.default_config("gp", "mnist")["critic_lr_scale"] == 2.0
+    assert training.default_config("gp", "mnist")["critic_lr_fade"] > 0
     for loss, dataset in (("clip", "mnist"), ("sn", "mnist"), ("gan", "mnist"),
                           ("gp", "fashion-mnist"), ("gp", "8gaussians")):
         assert training.default_config(loss, dataset)["critic_lr_scale"] == 1.0, (loss, dataset)
@@ -128,9 +155,10 @@ def test_a_run_saved_without_critic_lr_scale_resumes_with_equal_rates(tmp_path):
     training.train(loss="gp", steps=2, save_dir=tmp_path, **TOY)
     config = json.loads((tmp_path / training.CONFIG_FILE).read_text())
     assert config["critic_lr_scale"] == 1.0  # toys: the paper's single rate
-    del config["critic_lr_scale"]  # as written before the key existed
+    del config["critic_lr_scale"], config["critic_lr_fade"]  # as written before the keys
     (tmp_path / training.CONFIG_FILE).write_text(json.dumps(config))
     assert training.read_config(tmp_path)["critic_lr_scale"] == 1.0
+    assert training.read_config(tmp_path)["critic_lr_fade"] == 0
     wgan, _ = training.train(steps=3, save_dir=tmp_path, progress=False)
     assert wgan.step == 3
     assert float(wgan.critic_optimizer.learning_rate) == float(wgan.generator_optimizer.learning_rate)

@@ -322,6 +322,9 @@ def _add_train(parser):
                         help="the critic's learning rate divided by the generator's (the two "
                         "time-scale update rule, Heusel et al. 2017; default: gp on MNIST "
                         f"{D.GP_MNIST_CRITIC_LR_SCALE:g}, else 1, the papers')")
+    parser.add_argument("--critic-lr-fade", dest="critic_lr_fade", type=int_at_least(0),
+                        help="critic updates over which --critic-lr-scale falls linearly to 1; "
+                        f"0: it stays (default: gp on MNIST {D.GP_MNIST_CRITIC_LR_FADE}, else 0)")
     parser.add_argument("--beta-1", dest="beta_1", type=float_above(0.0, inclusive=True),
                         help=f"Adam's beta_1 (all but clip), in [0, 1) (default {D.BETA_1:g}; the paper's 0 also works)")
     parser.add_argument("--n-clip", "--n_clip", dest="clip_value", type=float_above(0.0),
@@ -382,7 +385,8 @@ def _run_train(args):
         "dataset", "loss", "learning_rate", "beta_1", "clip_value", "gp_weight", "n_critic",
         "noise_dim", "width", "batch_size", "ema", "steps", "epochs", "max_seconds", "save_dir",
         "samples_dir", "seed", "data_path", "checkpoint_every", "sample_every", "progress",
-        "image_size", "channels", "max_images", "data_dir", "conditional", "critic_lr_scale")}
+        "image_size", "channels", "max_images", "data_dir", "conditional", "critic_lr_scale",
+        "critic_lr_fade")}
     try:
         wgan, history = training.train(**options)
     except training.NonFiniteLossError as error:

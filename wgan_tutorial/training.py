@@ -37,7 +37,23 @@ _log = logging.getLogger(__name__)
 LOSSES = tuple(losses.LOSSES)
 
 
-def default_optimizers(loss, learning_rate=None, beta_1=defaults.BETA_1, critic_lr_scale=1.0):
+class FadingRate(keras.optimizers.schedules.LearningRateSchedule):
+    """rate x (1 + (scale - 1) max(0, 1 - t / steps)) at optimizer step t: `scale` times
+    `rate` at t = 0, falling linearly to `rate` at t = steps and staying there."""
+
+    def __init__(self, rate, scale, steps):
+        self.rate, self.scale, self.steps = float(rate), float(scale), int(steps)
+
+    def __call__(self, step):
+        left = keras.ops.maximum(0.0, 1.0 - keras.ops.cast(step, "float32") / self.steps)
+        return self.rate * (1.0 + (self.scale - 1.0) * left)
+
+    def get_config(self):
+        return {"rate": self.rate, "scale": self.scale, "steps": self.steps}
+
+
+def default_optimizers(loss, learning_rate=None, beta_1=defaults.BETA_1, critic_lr_scale=1.0,
+                       critic_lr_fade=0):
     """The papers' optimizers for the critic and the generator, as a pair of new objects.
 
     clip: RMSprop(5e-5) for both (Arjovsky et al. 2017, arXiv 1701.07875, Algorithm 1;
@@ -48,7 +64,9 @@ def default_optimizers(loss, learning_rate=None, beta_1=defaults.BETA_1, critic_
     Radford et al. 2016, arXiv 1511.06434, Section 4). beta_2 is the entry's `beta_2`.
     The critic's learning rate is `critic_lr_scale` times the generator's: 1 in the papers;
     a larger one is the two time-scale update rule (Heusel et al. 2017, arXiv 1706.08500,
-    Section 2: a discriminator that learns faster than the generator).
+    Section 2: a discriminator that learns faster than the generator). With
+    `critic_lr_fade` = T > 0 that multiple holds at the start only and falls linearly to 1
+    over the critic's first T updates (`FadingRate`).
 
     Args:
         loss: a name of `losses.LOSSES` (its entry names the optimizer and the paper's
@@ -56,13 +74,14 @@ def default_optimizers(loss, learning_rate=None, beta_1=defaults.BETA_1, critic_
         learning_rate: float > 0, the generator's rate, or None for the paper's value.
         beta_1: float in [0, 1), Adam's first-moment decay (Adam losses only).
         critic_lr_scale: float > 0, the critic's rate divided by the generator's.
+        critic_lr_fade: int >= 0, critic updates over which that ratio falls to 1 (0: never).
 
     Returns:
         (critic_optimizer, generator_optimizer), two keras optimizers.
 
     Raises:
         ValueError: unknown loss, learning_rate <= 0, beta_1 outside [0, 1),
-            critic_lr_scale <= 0.
+            critic_lr_scale <= 0, critic_lr_fade < 0.
 
     Taught in notebooks/02_wgan_weight_clipping.ipynb and notebooks/03_wgan_gp_mnist.ipynb.
     """
@@ -71,8 +90,10 @@ def default_optimizers(loss, learning_rate=None, beta_1=defaults.BETA_1, critic_
         learning_rate = check_number(learning_rate, "learning_rate", 0, inclusive=False)
     beta_1 = check_fraction(beta_1, "beta_1")
     scale = check_number(critic_lr_scale, "critic_lr_scale", 0, inclusive=False)
+    fade = check_number(critic_lr_fade, "critic_lr_fade", 0, inclusive=True, integer=True)
     rate = entry.learning_rate if learning_rate is None else learning_rate
-    rates = {"critic": scale * rate, "generator": rate}
+    critic_rate = FadingRate(rate, scale, fade) if fade and scale != 1 else scale * rate
+    rates = {"critic": critic_rate, "generator": rate}
     if entry.optimizer == "rmsprop":
         return tuple(keras.optimizers.RMSprop(rates[who], name=f"{who}_rmsprop")
                      for who in ("critic", "generator"))
@@ -188,9 +209,11 @@ class WGAN(keras.Model):
         """Set the two optimizers and build them.
 
         An optimizer left as None is `default_optimizers(loss)`'s: the paper's learning
-        rate, which for gp on MNIST is not `train`'s (`default_config` measured a higher
-        one on a CPU); pass `default_optimizers(loss, default_config(...)["learning_rate"])`
-        to train as `train` does.
+        rate, one for both networks, which for gp on MNIST is not `train`'s
+        (`default_config` measured higher ones on a CPU); pass
+        `default_optimizers(loss, config["learning_rate"], config["beta_1"],
+        config["critic_lr_scale"], config["critic_lr_fade"])` with
+        `config = default_config(...)` to train as `train` does.
 
         Building them at once creates their slots, so a checkpoint can be restored into
         them before any training step.
@@ -661,9 +684,9 @@ GENERATOR_FILE, CURVES_FILE = "generator.keras", "training_curves.png"
 UNLIMITED_STEPS = 10**9  # the step target of a run bounded by max_seconds only
 CONFIG_KEYS = ("loss", "dataset", "noise_dim", "width", "depth", "n_critic", "batch_size",
                "learning_rate", "beta_1", "clip_value", "gp_weight", "one_sided", "seed", "ema")
-# Also in a config: "image_shape", "max_images", "conditional" and "critic_lr_scale"
-# (`read_config` gives a run saved before them MNIST's shape, or None for a toy set, no
-# subset, False and 1, the equal rates that runs used before).
+# Also in a config: "image_shape", "max_images", "conditional", "critic_lr_scale" and
+# "critic_lr_fade" (`read_config` gives a run saved before them MNIST's shape, or None for a
+# toy set, no subset, False, 1 and 0: the equal rates that runs used before).
 
 
 def toy_pool_size():
@@ -691,14 +714,21 @@ def default_config(loss="gp", dataset="mnist"):
     fewer critic updates (FID 181.5 at step 2,000 with n_critic 1, 114.8 at step 1,875 with
     5), but costs 2.3 to 4 times less; after 900 s, n_critic 1
     reached FID 16.45 (5.4 x the floor, 23,008 steps). With n_critic = 1 the critic
-    learns at twice the generator's rate (`critic_lr_scale` = 2, MNIST only: Adam 2e-3
-    and 1e-3; the two time-scale update rule of Heusel et al. 2017, arXiv 1706.08500,
-    Section 2), which makes up for part of the missing critic updates: in the same
-    session, one seed each, FID at steps 2,000 / 3,000 / 4,000 / 5,000 was 184.1 / 116.0
-    / 82.4 / 64.0 with equal rates, 122.2 / 81.0 / 64.2 / 53.2 with the critic's doubled,
-    111.4 / 77.5 / 61.7 / 51.0 tripled and 117.7 / 82.7 / 67.9 / 58.4 quadrupled, while
-    doubling both (4e-3 and 2e-3) did not learn (FID 203 at step 5,000); a step costs the
-    same. Its samples come from a
+    starts at twice the generator's learning rate, falling linearly to it over the first
+    10,000 steps (`critic_lr_scale` = 2, `critic_lr_fade` = 10,000, MNIST only: Adam 2e-3
+    to 1e-3 against the generator's 1e-3; the two time-scale update rule of Heusel et al.
+    2017, arXiv 1706.08500, Section 2), which makes up for part of the missing critic
+    updates. In one session, one seed each (10,000 samples), FID at steps 2,000 / 3,000 /
+    4,000 / 5,000 was 184.1 / 116.0 / 82.4 / 64.0 with equal rates, 122.2 / 81.0 / 64.2 /
+    53.2 with the critic's doubled for good, 111.4 / 77.5 / 61.7 / 51.0 tripled and 117.7 /
+    82.7 / 67.9 / 58.4 quadrupled, while doubling both (4e-3 and 2e-3) did not learn (FID
+    203 at step 5,000). Doubled for good, the early gain turned into a loss after about
+    12,500 steps (with `wgan-tutorial train`: 22.6 / 20.3 / 18.5 at steps 15,000 / 20,000 /
+    25,000 against 20.0 / 17.5 / 16.5 with one rate); fading over 10,000 steps kept it
+    (50.4 / 25.9 / 18.3 / 16.7 / 16.4 at 5,000 / 10,000 / 15,000 / 20,000 / 25,000;
+    over 20,000: 51.3 / 29.3 / 20.4 / 18.0 / 16.0); with `wgan-tutorial train`, 79.3 /
+    49.6 / 27.4 / 18.5 / 16.3 at steps 3,000 / 5,000 / 10,000 / 15,000 / 20,000 against
+    113.3 / 68.0 / 31.8 / 20.0 / 17.5 with one rate. A step costs the same. Its samples come from a
     moving average of the generator's weights (`ema` = 0.999, see `WGAN`; measured in
     `benchmarks/fid_vs_time.py`), which leaves training unchanged. Toy
     sets: Adam(1e-4) for gp, batch 256 and 2-512-512-512 MLPs (official `gan_toy.py`; 64
@@ -710,7 +740,8 @@ def default_config(loss="gp", dataset="mnist"):
     2016, arXiv 1511.06434, Section 4; Goodfellow et al. 2014, arXiv 1406.2661, Algorithm 1
     with k = 1): `n_critic` below is the entry's `n_critic`. Other image sets (Fashion-MNIST,
     CIFAR-10, folders) take MNIST's, at their own `image_shape` (`data.dataset_image_shape`),
-    but keep the paper's n_critic = 5 (n_critic = 1 was measured on MNIST only).
+    but keep the paper's n_critic = 5 and one learning rate (n_critic = 1 and the doubled
+    critic rate were measured on MNIST only).
 
     Raises:
         ValueError: unknown loss or dataset.
@@ -738,6 +769,8 @@ def default_config(loss="gp", dataset="mnist"):
         "ema": defaults.GP_MNIST_EMA if tuned else 0.0,
         "critic_lr_scale": defaults.GP_MNIST_CRITIC_LR_SCALE if tuned and entry.name == "mnist"
         else 1.0,
+        "critic_lr_fade": defaults.GP_MNIST_CRITIC_LR_FADE if tuned and entry.name == "mnist"
+        else 0,
         "image_shape": None if toy else list(data.dataset_image_shape(dataset)),
         "max_images": None, "conditional": False,
     }
@@ -773,7 +806,7 @@ def wgan_from_config(config):
                 clip_value=config["clip_value"], gp_weight=config["gp_weight"],
                 one_sided=config["one_sided"], seed=config["seed"], ema=config["ema"])
     wgan.compile(*default_optimizers(config["loss"], config["learning_rate"], config["beta_1"],
-                                     config["critic_lr_scale"]))
+                                     config["critic_lr_scale"], config["critic_lr_fade"]))
     return wgan
 
 
@@ -798,6 +831,7 @@ def read_config(save_dir):
     config.setdefault("max_images", None)
     config.setdefault("conditional", False)
     config.setdefault("critic_lr_scale", 1.0)
+    config.setdefault("critic_lr_fade", 0)
     return config
 
 
@@ -885,7 +919,8 @@ def train(loss=None, dataset=None, steps=None, epochs=None, max_seconds=None, sa
           beta_1=None, clip_value=None, gp_weight=None, noise_dim=None, width=None,
           depth=None, one_sided=None, ema=None, checkpoint_every=None, sample_every=None,
           keep_checkpoints=3, data_path=None, progress=True, callbacks=None, image_size=None,
-          channels=None, max_images=None, data_dir=None, conditional=None, critic_lr_scale=None):
+          channels=None, max_images=None, data_dir=None, conditional=None, critic_lr_scale=None,
+          critic_lr_fade=None):
     """Train a WGAN (any loss of `losses.LOSSES`) on a registry data set; resume a save_dir.
 
     One step is one generator iteration of Algorithm 1 of Arjovsky et al. 2017 (arXiv
@@ -917,8 +952,8 @@ def train(loss=None, dataset=None, steps=None, epochs=None, max_seconds=None, sa
         save_dir, samples_dir: folders, or None (nothing written).
         seed: int >= 0 (default 0): weights, noise, data order.
         batch_size, n_critic, learning_rate, beta_1, clip_value, gp_weight, noise_dim,
-            one_sided, ema, critic_lr_scale: see `WGAN`, `default_optimizers` and
-            `default_config`.
+            one_sided, ema, critic_lr_scale, critic_lr_fade: see `WGAN`,
+            `default_optimizers` and `default_config`.
         width: MNIST model width, or the toy MLPs' hidden units. depth: toy MLP layers.
         checkpoint_every, sample_every: int >= 1 (default 200, 10 in fast mode).
         keep_checkpoints: int >= 1.
@@ -965,7 +1000,8 @@ def train(loss=None, dataset=None, steps=None, epochs=None, max_seconds=None, sa
         n_critic=n_critic, batch_size=batch_size, learning_rate=learning_rate, beta_1=beta_1,
         clip_value=clip_value, gp_weight=gp_weight, one_sided=one_sided, seed=seed,
         ema=ema, image_shape=image_shape, max_images=max_images,
-        conditional=conditional, critic_lr_scale=critic_lr_scale).items()
+        conditional=conditional, critic_lr_scale=critic_lr_scale,
+        critic_lr_fade=critic_lr_fade).items()
         if value is not None}
     if saved is not None:
         for key, value in requested.items():
