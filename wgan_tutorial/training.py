@@ -752,13 +752,13 @@ def default_config(loss="gp", dataset="mnist"):
     entry = data.get_dataset(dataset)
     toy = entry.kind == "points"
     tuned = losses.get_loss(loss).penalised and not toy  # the measured MNIST penalty settings
+    mnist_tuned = tuned and entry.name == "mnist"  # measured on MNIST only
     return {
         "loss": loss, "dataset": entry.name,
         "noise_dim": defaults.TOY_NOISE_DIM if toy else defaults.NOISE_DIM,
         "width": pick(defaults.TOY_WIDTH, 64) if toy else default_width(),
         "depth": 3 if toy else None,
-        "n_critic": defaults.GP_MNIST_N_CRITIC if tuned and entry.name == "mnist"
-        else losses.get_loss(loss).n_critic,
+        "n_critic": defaults.GP_MNIST_N_CRITIC if mnist_tuned else losses.get_loss(loss).n_critic,
         "batch_size": defaults.TOY_BATCH_SIZE if toy else (
             defaults.GP_MNIST_BATCH_SIZE if tuned else defaults.PAPER_BATCH_SIZE),
         "learning_rate": defaults.GP_MNIST_LEARNING_RATE if tuned
@@ -767,10 +767,8 @@ def default_config(loss="gp", dataset="mnist"):
         "clip_value": defaults.CLIP_VALUE, "gp_weight": defaults.GP_WEIGHT, "one_sided": False,
         "seed": 0,
         "ema": defaults.GP_MNIST_EMA if tuned else 0.0,
-        "critic_lr_scale": defaults.GP_MNIST_CRITIC_LR_SCALE if tuned and entry.name == "mnist"
-        else 1.0,
-        "critic_lr_fade": defaults.GP_MNIST_CRITIC_LR_FADE if tuned and entry.name == "mnist"
-        else 0,
+        "critic_lr_scale": defaults.GP_MNIST_CRITIC_LR_SCALE if mnist_tuned else 1.0,
+        "critic_lr_fade": defaults.GP_MNIST_CRITIC_LR_FADE if mnist_tuned else 0,
         "image_shape": None if toy else list(data.dataset_image_shape(dataset)),
         "max_images": None, "conditional": False,
     }
@@ -927,12 +925,12 @@ def train(loss=None, dataset=None, steps=None, epochs=None, max_seconds=None, sa
     1701.07875; loss="clip") or Gulrajani et al. 2017 (arXiv 1704.00028; loss="gp").
     Hyper-parameters left as None take the saved run's value when `save_dir` holds one,
     else `default_config(loss, dataset)` (the papers' values, but for gp on MNIST the
-    measured CPU settings: Adam 1e-3, batch 32, n_critic 1, critic rate x 2); a value given explicitly
-    that differs from the saved run's is an error. `steps` is the total target: a run at
-    step 20 asked for `steps=40` does 20 more. A resumed run restores the weights, both
-    optimizers, the step counter and the noise RNG state, truncates `metrics.csv` to the
-    checkpoint's step and reshuffles the data with seed + step (its data order differs
-    from an uninterrupted run's).
+    measured CPU settings: Adam 1e-3, batch 32, n_critic 1, a critic rate that starts at
+    twice the generator's); a value given explicitly that differs from the saved run's is
+    an error. `steps` is the total target: a run at step 20 asked for `steps=40` does 20
+    more. A resumed run restores the weights, both optimizers, the step counter and the
+    noise RNG state, truncates `metrics.csv` to the checkpoint's step and reshuffles the
+    data with seed + step (its data order differs from an uninterrupted run's).
 
     Files in `save_dir`: config.json, metrics.csv (`METRIC_COLUMNS`, one row per step),
     checkpoints/ (every `checkpoint_every` steps and at the end, latest

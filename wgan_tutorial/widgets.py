@@ -454,6 +454,7 @@ SWEEP_FILE = "sweep.json"
 SWEEP_CURVES = ("w_estimate", "gp_grad_norm", "critic_loss", "generator_loss")
 SWEEP_GRID_SIZE = 64  # digits in each cell's final sample grid (8 x 8)
 SWEEP_CURVE_POINTS = 500  # at most this many points per stored curve (a small sweep.json)
+SWEEP_CRITIC_LR_SCALE = 1.0  # one rate for critic and generator, as in the paper (see run_sweep)
 
 
 def sweep_dir():
@@ -634,7 +635,7 @@ def run_sweep(out, gp_weights=SWEEP_GP_WEIGHTS, n_critics=SWEEP_N_CRITICS, steps
         "command": command, "versions": versions(), "mnist_source": description,
         "settings": {"dataset": "mnist", "loss": "gp", "steps": steps, "max_seconds": max_seconds,
                      "width": width, "batch_size": batch_size,
-                     "learning_rate": learning_rate, "critic_lr_scale": 1.0,
+                     "learning_rate": learning_rate, "critic_lr_scale": SWEEP_CRITIC_LR_SCALE,
                      "beta_1": defaults["beta_1"], "ema": ema,
                      "noise_dim": defaults["noise_dim"], "seed": seed,
                      "fid_samples": fid_samples if with_fid else None,
@@ -657,7 +658,8 @@ def run_sweep(out, gp_weights=SWEEP_GP_WEIGHTS, n_critics=SWEEP_N_CRITICS, steps
         try:
             wgan, _ = training.train(loss="gp", dataset="mnist", steps=steps, n_critic=n_critic,
                                      gp_weight=gp_weight, width=width, batch_size=batch_size,
-                                     learning_rate=learning_rate, critic_lr_scale=1.0,
+                                     learning_rate=learning_rate,
+                                     critic_lr_scale=SWEEP_CRITIC_LR_SCALE,
                                      seed=seed, ema=ema,
                                      max_seconds=max_seconds, data_path=data_path,
                                      progress=progress, callbacks=run_callbacks)
