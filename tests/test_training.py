@@ -56,7 +56,8 @@ def test_train_step_logs_hand_computed_w_estimate_for_linear_critic():
         -float(np.array([3.0, 1.0]) @ new_w.ravel() + new_b[0]), abs=1e-5)
 
 
-def test_each_of_the_n_critic_updates_sees_its_own_real_batch():
+@pytest.mark.parametrize("graph", [False, True], ids=["eager", "graph"])
+def test_each_of_the_n_critic_updates_sees_its_own_real_batch(graph):
     # Hand oracle. Critic f(x) = w.x + b, plain SGD with rate 0.1; the generator has a zero
     # kernel and bias g = (1, 1), so every fake is g. The critic loss of update i is
     # mean f(fake) - mean f(real_i) = w.(g - m_i) (m_i the mean of real batch i), so its
@@ -75,7 +76,8 @@ def test_each_of_the_n_critic_updates_sees_its_own_real_batch():
     wgan = training.WGAN(generator, critic, loss="clip", n_critic=3, clip_value=100.0)
     wgan.compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1))
     batches = np.array([[[0, 0], [2, 0]], [[0, 4], [0, 2]], [[-3, -1], [-1, -1]]], np.float32)
-    logs = wgan.train_step(tf.constant(batches.reshape(6, 2)))
+    train_step = tf.function(wgan.train_step) if graph else wgan.train_step
+    logs = train_step(tf.constant(batches.reshape(6, 2)))
     kernel, bias = critic.get_weights()
     np.testing.assert_allclose(kernel.ravel(), [0.1, -1.1], atol=1e-6)
     np.testing.assert_allclose(bias, [0.0], atol=1e-7)

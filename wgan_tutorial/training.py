@@ -290,8 +290,19 @@ class WGAN(keras.Model):
         real = tf.reshape(data, [self.n_critic, -1] + list(data.shape[1:]))
         if labels is not None:
             labels = tf.reshape(tf.cast(labels, tf.int32), [self.n_critic, -1])
-        for i in range(self.n_critic):
-            logs = self._critic_update(real[i], None if labels is None else labels[i])
+
+        def critic_update(i):
+            return self._critic_update(real[i], None if labels is None else labels[i])
+
+        # Algorithm 1's inner loop (line 2 in both papers). The first critic update gives the
+        # loop its logs' structure; the others run as one graph loop, traced once whatever
+        # n_critic is (unrolled, tracing grew with it: gp, n_critic 5, 6.5 s against 2.5 s, at
+        # the same time per step). One iteration at a time: each reads what the last wrote.
+        logs = critic_update(0)
+        if self.n_critic > 1:
+            _, logs = tf.while_loop(lambda i, _: i < self.n_critic,
+                                    lambda i, _: (i + 1, critic_update(i)),
+                                    (tf.constant(1), logs), parallel_iterations=1)
         logs.update(self._generator_update(tf.shape(real)[1],
                                            None if labels is None else labels[-1]))
         self.step_counter.assign_add(1)
