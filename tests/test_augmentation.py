@@ -106,5 +106,9 @@ def test_train_generator_on_reads_only_the_digits_it_is_given(digits, caplog):
     wgan, history = augmentation.train_generator_on(chosen, chosen_labels, steps=1,
                                                     progress=False)
     assert wgan.num_classes == 10 and list(history["step"]) == [1]
+    # the recorded experiment's settings, not today's MNIST defaults
+    assert wgan.n_critic == 5
+    assert float(wgan.generator_optimizer.learning_rate) == pytest.approx(1e-3)
+    assert not [layer for layer in wgan.generator.layers if "batch_norm" in layer.name]
     assert any("MNIST train: 50 digits from the file given" in record.getMessage()
                for record in caplog.records)

@@ -307,6 +307,10 @@ def test_sweep_bounded_by_time_alone_thins_its_curves_and_scores_at_the_end(tmp_
     # one rate for critic and generator, as in the paper, whatever train's default
     assert sweep["settings"]["critic_lr_scale"] == 1.0
     assert [kw["critic_lr_scale"] for kw in trained] == [1.0]
+    # the generator the shipped sweep was trained with (no batch norm), whatever train's default
+    assert sweep["settings"]["generator_norm"] == "none"
+    assert [kw["generator_norm"] for kw in trained] == ["none"]
+    assert sweep["settings"]["learning_rate"] == widgets.SWEEP_LEARNING_RATE == 1e-3
     raw = sweep["cells"][0]
     steps = raw["steps"]
     assert steps >= 1

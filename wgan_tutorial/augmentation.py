@@ -193,9 +193,9 @@ def train_generator_on(images, labels, steps=400, seed=0, progress=True):
 
     The digits are written to a temporary MNIST file (keras layout) that is the only data
     `training.train(conditional=True)` reads, so the generator sees no other digit and no
-    other label. The paper's n_critic = 5 and one learning rate for critic and generator (the
-    recorded experiment's; not the MNIST defaults of `training.default_config`), batch size
-    min(32, N // 5): 5 batches from the N digits.
+    other label. The paper's n_critic = 5, one learning rate (1e-3) for critic and generator
+    and a generator without batch norm (the recorded experiment's; not the MNIST defaults of
+    `training.default_config`), batch size min(32, N // 5): 5 batches from the N digits.
 
     Args:
         images: uint8 (N, 28, 28), N >= 5. labels: int (N,) in 0..9.
@@ -212,6 +212,7 @@ def train_generator_on(images, labels, steps=400, seed=0, progress=True):
         np.savez(path, x_train=images, y_train=labels, x_test=images, y_test=labels)
         return training.train(conditional=True, steps=steps, seed=seed,
                               n_critic=defaults.N_CRITIC, critic_lr_scale=1.0,  # as recorded
+                              generator_norm="none", learning_rate=defaults.GP_IMAGE_LEARNING_RATE,
                               batch_size=min(32, len(images) // 5), data_path=str(path),
                               progress=progress)
 

@@ -315,7 +315,8 @@ def _add_train(parser):
     parser.add_argument("--learning-rate", "--learning_rate", dest="learning_rate",
                         type=float_above(0.0), help="the generator's (the critic's is --critic-lr-scale times it); "
                         f"default: clip {D.PAPER_LEARNING_RATES['clip']:g} (RMSprop), gp on MNIST "
-                        f"{D.GP_MNIST_LEARNING_RATE:g} (Adam, measured fastest on a CPU), gp on toys "
+                        f"{D.GP_MNIST_LEARNING_RATE:g} (Adam, measured fastest on a CPU), gp on other "
+                        f"image sets {D.GP_IMAGE_LEARNING_RATE:g}, gp on toys "
                         f"{D.PAPER_LEARNING_RATES['gp']:g}, sn {D.PAPER_LEARNING_RATES['sn']:g}, gan "
                         f"{D.PAPER_LEARNING_RATES['gan']:g} (Adam)")
     parser.add_argument("--critic-lr-scale", dest="critic_lr_scale", type=float_above(0.0),
@@ -325,6 +326,9 @@ def _add_train(parser):
     parser.add_argument("--critic-lr-fade", dest="critic_lr_fade", type=int_at_least(0),
                         help="critic updates over which --critic-lr-scale falls linearly to 1; "
                         f"0: it stays (default: gp on MNIST {D.GP_MNIST_CRITIC_LR_FADE}, else 0)")
+    parser.add_argument("--generator-norm", dest="generator_norm", choices=D.GENERATOR_NORMS,
+                        help="batch norm in the image generator's hidden layers, or none "
+                        f"(default: gp on MNIST {D.GP_MNIST_GENERATOR_NORM}, else none)")
     parser.add_argument("--beta-1", dest="beta_1", type=float_above(0.0, inclusive=True),
                         help=f"Adam's beta_1 (all but clip), in [0, 1) (default {D.BETA_1:g}; the paper's 0 also works)")
     parser.add_argument("--n-clip", "--n_clip", dest="clip_value", type=float_above(0.0),
@@ -386,7 +390,7 @@ def _run_train(args):
         "noise_dim", "width", "batch_size", "ema", "steps", "epochs", "max_seconds", "save_dir",
         "samples_dir", "seed", "data_path", "checkpoint_every", "sample_every", "progress",
         "image_size", "channels", "max_images", "data_dir", "conditional", "critic_lr_scale",
-        "critic_lr_fade")}
+        "critic_lr_fade", "generator_norm")}
     try:
         wgan, history = training.train(**options)
     except training.NonFiniteLossError as error:
@@ -515,7 +519,7 @@ def _add_sweep(parser):
     parser.add_argument("--batch-size", type=int_at_least(1),
                         help=f"default: train's gp default, {D.GP_MNIST_BATCH_SIZE}")
     parser.add_argument("--learning-rate", type=float_above(0.0),
-                        help=f"Adam's learning rate (default: train's gp default, {D.GP_MNIST_LEARNING_RATE:g})")
+                        help=f"Adam's learning rate (default {D.GP_IMAGE_LEARNING_RATE:g}, the shipped sweep's)")
     parser.add_argument("--ema", type=float_above(0.0, inclusive=True),
                         help=f"moving-average decay of the generator's weights, in [0, 1) "
                         f"(default: train's gp default, {D.GP_MNIST_EMA:g})")

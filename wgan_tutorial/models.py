@@ -66,6 +66,7 @@ DEFAULT_WIDTH_FAST = defaults.MNIST_WIDTH_FAST
 IMAGE_SHAPE = (28, 28, 1)
 IMAGE_SIZES = (28, 32, 64)
 CRITIC_NORMALIZATIONS = (None, "spectral", "layer")
+GENERATOR_NORMALIZATIONS = (None, "batch")
 
 
 def check_image_shape(image_shape):
@@ -87,43 +88,60 @@ def _doublings(size):
 
 
 def image_generator(image_shape=IMAGE_SHAPE, noise_dim=defaults.NOISE_DIM, width=None,
-                    name="generator", num_classes=None):
+                    name="generator", num_classes=None, normalization=None):
     """DCGAN-style generator: z -> Dense s x s x (2^(k-1) width) -> k stride-2 5x5
     transposed convolutions (ReLU, channels halving down to width) -> H x W x C, tanh.
 
-    Radford et al. 2016 (arXiv 1511.06434), Figure 1, without batch norm; for 28x28x1 it is
-    exactly `mnist_generator` (start 7x7, k = 2). 32 px: 4 -> 8 -> 16 -> 32 (k = 3); 64 px:
-    4 -> ... -> 64 (k = 4).
+    Radford et al. 2016 (arXiv 1511.06434), Figure 1; for 28x28x1 it is exactly
+    `mnist_generator` (start 7x7, k = 2). 32 px: 4 -> 8 -> 16 -> 32 (k = 3); 64 px:
+    4 -> ... -> 64 (k = 4). normalization="batch" puts batch norm between every hidden
+    layer's linear part (then without bias) and its ReLU, but not on the output layer
+    (Radford et al. 2016, Section 3; the generators of Arjovsky et al. 2017, arXiv
+    1701.07875, and Gulrajani et al. 2017, arXiv 1704.00028, have it too). Batch norm in
+    the *generator* leaves the penalty per sample: the penalty differentiates the critic.
 
     Args:
         image_shape: (S, S, C), S in (28, 32, 64), C in (1, 3).
         noise_dim: int >= 1. width: int >= 1 (default `default_width()`). name: model name.
         num_classes: None, or int >= 2 for a class-conditional generator (inputs [z, label],
             see `_generator_inputs`).
+        normalization: one of `GENERATOR_NORMALIZATIONS`: None (no normalisation) or
+            "batch" (`keras.layers.BatchNormalization`, Keras' defaults).
 
     Returns:
         keras.Model float32 (B, noise_dim) -> float32 (B, S, S, C) in [-1, 1]; conditional:
         inputs [float32 (B, noise_dim), int32 (B,)].
 
     Raises:
-        ValueError: image_shape, noise_dim or width out of range.
+        ValueError: image_shape, noise_dim or width out of range, or an unknown normalization.
 
     Taught in notebooks/06_your_own_images.ipynb.
     """
     size, _, depth = check_image_shape(image_shape)
     noise_dim = check_number(noise_dim, "noise_dim", 1, integer=True)
     width = check_number(default_width() if width is None else width, "width", 1, integer=True)
+    if normalization not in GENERATOR_NORMALIZATIONS:
+        raise ValueError(f"normalization must be one of {GENERATOR_NORMALIZATIONS}, "
+                         f"got {normalization!r}")
     start, layers = _doublings(size)
     channels = width * 2 ** (layers - 1)
     _check_weight_memory(noise_dim * start * start * channels,
                          f"noise_dim = {noise_dim} with width = {width}")
+
+    def hidden(layer, x, **options):  # linear part, [batch norm], ReLU
+        if normalization is None:
+            return layer(activation="relu", **options)(x)
+        # batch norm's offset takes the place of the bias
+        x = keras.layers.BatchNormalization()(layer(use_bias=False, **options)(x))
+        return keras.layers.ReLU()(x)
+
     inputs, h = _generator_inputs(noise_dim, num_classes)
-    x = keras.layers.Dense(start * start * channels, activation="relu")(h)
+    x = hidden(keras.layers.Dense, h, units=start * start * channels)
     x = keras.layers.Reshape((start, start, channels))(x)
     for _ in range(layers - 1):
         channels //= 2
-        x = keras.layers.Conv2DTranspose(channels, 5, strides=2, padding="same",
-                                         activation="relu")(x)
+        x = hidden(keras.layers.Conv2DTranspose, x, filters=channels, kernel_size=5, strides=2,
+                   padding="same")
     x = keras.layers.Conv2DTranspose(depth, 5, strides=2, padding="same", activation="tanh")(x)
     return keras.Model(inputs, x, name=name)
 
@@ -273,7 +291,8 @@ def num_classes(model):
     return None
 
 
-def mnist_generator(noise_dim=defaults.NOISE_DIM, width=None, name="generator"):
+def mnist_generator(noise_dim=defaults.NOISE_DIM, width=None, name="generator",
+                    normalization=None):
     """DCGAN-style MNIST generator: z -> Dense 7x7x(2 width) -> 14x14x width -> 28x28x1, tanh.
 
     Shaped like the generator of Gulrajani et al. 2017 (arXiv 1704.00028, official
@@ -283,16 +302,17 @@ def mnist_generator(noise_dim=defaults.NOISE_DIM, width=None, name="generator"):
         noise_dim: int >= 1, length of the latent vector z ~ N(0, I).
         width: int >= 1, channels of the last hidden layer (default `default_width()`).
         name: the Keras model's name.
+        normalization: None or "batch": batch norm in the hidden layers (`image_generator`).
 
     Returns:
         keras.Model mapping float32 (B, noise_dim) to float32 (B, 28, 28, 1) in [-1, 1].
 
     Raises:
-        ValueError: noise_dim or width not an integer >= 1.
+        ValueError: noise_dim or width not an integer >= 1, or an unknown normalization.
 
     Taught in notebooks/02_wgan_weight_clipping.ipynb.
     """
-    return image_generator(IMAGE_SHAPE, noise_dim, width, name)
+    return image_generator(IMAGE_SHAPE, noise_dim, width, name, normalization=normalization)
 
 
 def mnist_critic(width=None, name="critic"):

@@ -455,6 +455,8 @@ SWEEP_CURVES = ("w_estimate", "gp_grad_norm", "critic_loss", "generator_loss")
 SWEEP_GRID_SIZE = 64  # digits in each cell's final sample grid (8 x 8)
 SWEEP_CURVE_POINTS = 500  # at most this many points per stored curve (a small sweep.json)
 SWEEP_CRITIC_LR_SCALE = 1.0  # one rate for critic and generator, as in the paper (see run_sweep)
+SWEEP_GENERATOR_NORM = "none"  # the generator of the shipped sweep (see run_sweep)
+SWEEP_LEARNING_RATE = 1e-3  # the shipped sweep's Adam rate (see run_sweep)
 
 
 def sweep_dir():
@@ -554,7 +556,8 @@ def run_sweep(out, gp_weights=SWEEP_GP_WEIGHTS, n_critics=SWEEP_N_CRITICS, steps
     1704.00028, Algorithm 1 with Adam(beta = (0.5, 0.9)), at `train`'s width, batch size,
     learning rate and moving average for gp on MNIST unless given, and one learning rate for
     critic and generator, as in the paper, so that cells differ by lambda and n_critic
-    alone: `train`'s doubled critic rate was measured for n_critic = 1 only), from the same seed,
+    alone: `train`'s doubled critic rate was measured for n_critic = 1 only; and the generator
+    without batch norm that the shipped sweep was run with), from the same seed,
     for `steps` generator steps, or until `max_seconds` (with max_seconds alone, every cell
     gets the same wall time and as many steps as fit). Recorded per cell: the curves
     `SWEEP_CURVES` (every step, or every k-th step so that at most `SWEEP_CURVE_POINTS`
@@ -573,7 +576,8 @@ def run_sweep(out, gp_weights=SWEEP_GP_WEIGHTS, n_critics=SWEEP_N_CRITICS, steps
         max_seconds: float > 0, wall-time cap per cell, or None.
         width: MNIST model width (default `models.default_width()`).
         batch_size: int >= 1; learning_rate: Adam's rate, float > 0; ema: float in [0, 1)
-            (defaults: those of `training.default_config("gp", "mnist")`).
+            (defaults: those of `training.default_config("gp", "mnist")`, but the learning
+            rate `SWEEP_LEARNING_RATE`, the shipped sweep's, as its generator has no batch norm).
         seed: int >= 0.
         fid_points: int >= 0, FID evaluations per cell (0: none).
         fid_samples: int >= 2, generated digits per FID (default 1000, 100 in fast mode).
@@ -608,7 +612,7 @@ def run_sweep(out, gp_weights=SWEEP_GP_WEIGHTS, n_critics=SWEEP_N_CRITICS, steps
     defaults = training.default_config("gp", "mnist")
     batch_size = check_number(defaults["batch_size"] if batch_size is None else batch_size,
                               "batch_size", 1, inclusive=True, integer=True)
-    learning_rate = check_number(defaults["learning_rate"] if learning_rate is None else learning_rate,
+    learning_rate = check_number(SWEEP_LEARNING_RATE if learning_rate is None else learning_rate,
                           "learning_rate", 0, inclusive=False)
     ema = check_fraction(defaults["ema"] if ema is None else ema, "ema")
     seed = check_number(seed, "seed", 0, inclusive=True, integer=True)
@@ -636,6 +640,7 @@ def run_sweep(out, gp_weights=SWEEP_GP_WEIGHTS, n_critics=SWEEP_N_CRITICS, steps
         "settings": {"dataset": "mnist", "loss": "gp", "steps": steps, "max_seconds": max_seconds,
                      "width": width, "batch_size": batch_size,
                      "learning_rate": learning_rate, "critic_lr_scale": SWEEP_CRITIC_LR_SCALE,
+                     "generator_norm": SWEEP_GENERATOR_NORM,
                      "beta_1": defaults["beta_1"], "ema": ema,
                      "noise_dim": defaults["noise_dim"], "seed": seed,
                      "fid_samples": fid_samples if with_fid else None,
@@ -660,7 +665,7 @@ def run_sweep(out, gp_weights=SWEEP_GP_WEIGHTS, n_critics=SWEEP_N_CRITICS, steps
                                      gp_weight=gp_weight, width=width, batch_size=batch_size,
                                      learning_rate=learning_rate,
                                      critic_lr_scale=SWEEP_CRITIC_LR_SCALE,
-                                     seed=seed, ema=ema,
+                                     generator_norm=SWEEP_GENERATOR_NORM, seed=seed, ema=ema,
                                      max_seconds=max_seconds, data_path=data_path,
                                      progress=progress, callbacks=run_callbacks)
         except training.NonFiniteLossError as error:
