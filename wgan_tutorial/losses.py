@@ -308,6 +308,7 @@ def clip_after_update(model):
 
 def nothing_after_update(model):
     """Penalised critics need nothing after their update."""
+    del model  # a body beyond the docstring: AutoGraph cannot convert an empty function
 
 
 Loss = collections.namedtuple(
