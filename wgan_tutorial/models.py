@@ -96,9 +96,9 @@ def image_generator(image_shape=IMAGE_SHAPE, noise_dim=defaults.NOISE_DIM, width
     `mnist_generator` (start 7x7, k = 2). 32 px: 4 -> 8 -> 16 -> 32 (k = 3); 64 px:
     4 -> ... -> 64 (k = 4). normalization="batch" puts batch norm between every hidden
     layer's linear part (then without bias) and its ReLU, but not on the output layer
-    (Radford et al. 2016, Section 3; the generators of Arjovsky et al. 2017, arXiv
-    1701.07875, and Gulrajani et al. 2017, arXiv 1704.00028, have it too). Batch norm in
-    the *generator* leaves the penalty per sample: the penalty differentiates the critic.
+    (Radford et al. 2016, Section 3; the DCGAN generators that Arjovsky et al. 2017, arXiv
+    1701.07875, and Gulrajani et al. 2017, arXiv 1704.00028, train have it too). Batch norm
+    in the *generator* leaves the penalty per sample: the penalty differentiates the critic.
 
     Args:
         image_shape: (S, S, C), S in (28, 32, 64), C in (1, 3).

@@ -743,12 +743,15 @@ def default_config(loss="gp", dataset="mnist", conditional=False):
     49.6 / 27.4 / 18.5 / 16.3 at steps 3,000 / 5,000 / 10,000 / 15,000 / 20,000 against
     113.3 / 68.0 / 31.8 / 20.0 / 17.5 with one rate. A step costs the same. The generator
     has batch norm in its hidden layers (`generator_norm` = "batch", MNIST only: DCGAN's
-    generator, Radford et al. 2016, arXiv 1511.06434, Section 3, as in both WGAN papers;
+    generator, Radford et al. 2016, arXiv 1511.06434, Section 3, which both WGAN papers train;
     the critic keeps none) and the learning rate is 1.5e-3 (critic 3e-3 fading to 1.5e-3).
     Same seed, FID at steps 1,000 / 2,000 / 3,000 / 4,000 / 5,000: 252.3 / 135.4 / 85.7 /
     67.3 / 50.5 without batch norm at 1e-3 (the defaults before), 221.0 / 101.3 / 70.2 /
     57.7 / 46.3 with it at 1e-3, 172.1 / 80.0 / 53.3 / 42.0 / 37.3 at 1.5e-3, and 235.1 /
-    182.9 (steps 1,000 / 2,000) at 2e-3. With labels (`conditional`) batch norm at 1.5e-3
+    182.9 (steps 1,000 / 2,000) at 2e-3. With `wgan-tutorial train` (`benchmarks/fid_vs_time.py`,
+    900 s, 22 steps/s): 65.1 / 41.8 / 20.6 / 16.5 at steps 3,000 / 5,000 / 10,000 / 15,000
+    against 79.3 / 49.6 / 27.4 / 18.5 before, and 13.4 after 900 s (step 19,879) against 15.3;
+    a step costs about 3 % more. With labels (`conditional`) batch norm at 1.5e-3
     scored 29.2 / 31.5 / 27.8 at steps 2,000 / 3,000 / 5,000 against 54.3 / 23.7 / 12.4
     without it at 1e-3, so a conditional run keeps the earlier generator and rate. Its samples come from a
     moving average of the generator's weights (`ema` = 0.999, see `WGAN`; measured in
