@@ -72,6 +72,8 @@ def train(save_dir, max_seconds, checkpoint_every, options):
     for name in TRAIN_OPTIONS:
         if options.get(name) is not None:
             command += [f"--{name.replace('_', '-')}", f"{options[name]:g}"]
+    if options.get("generator_norm") is not None:
+        command += ["--generator-norm", options["generator_norm"]]
     if options.get("steps") is not None:
         command += ["--steps", str(options["steps"])]
     archive = save_dir / ARCHIVE
@@ -164,6 +166,8 @@ def main():
                         help="--train: critic updates per generator update (default: train's)")
     parser.add_argument("--ema", type=float,
                         help="--train: decay of the generator's moving average (default: train's)")
+    parser.add_argument("--generator-norm", choices=("none", "batch"),
+                        help="--train: batch norm in the generator or none (default: train's)")
     parser.add_argument("--seed", type=int, help="--train: seed (default 0)")
     parser.add_argument("--raw", action="store_true",
                         help="score the trained generator, not its moving average")

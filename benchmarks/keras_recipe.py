@@ -4,13 +4,14 @@ Both runs use the package's own builders and trainer (`wgan-tutorial train --los
 `fid_vs_time.py`'s `train` and `score`); only the settings differ:
 
 - course: `training.default_config("gp", "mnist")` - width 16, batch 32, n_critic 1,
-  Adam 1e-3 for the generator and for the critic 2e-3 falling to 1e-3 over 10,000 steps,
-  beta = (0.5, 0.9), samples from the moving average (ema 0.999);
+  Adam 1.5e-3 for the generator and for the critic 3e-3 falling to 1.5e-3 over 10,000 steps,
+  beta = (0.5, 0.9), batch norm in the generator, samples from the moving average (ema 0.999);
 - keras example (keras-io `examples/generative/wgan_gp.py`): batch 512, 3 critic updates per
   generator update, Adam 2e-4 for both, beta = (0.5, 0.9), no average; its widths as far as the
   package's builders have them - critic convolutions 64, 128, 256 (the example adds a fourth
-  of 512 on a padded 32 x 32 input) and a generator of 128 then 64 channels (the example: 256,
-  128, 64 with batch norm and up-sampling). Same lambda (10), latent size (128) and seed.
+  of 512 on a padded 32 x 32 input) and a generator of 128 then 64 channels with the course's
+  batch norm (the example: 256, 128, 64 with batch norm and up-sampling). Same lambda (10),
+  latent size (128) and seed.
 
 Run from the repository root, alone on the machine, with full MNIST in WGAN_TUTORIAL_MNIST:
 
