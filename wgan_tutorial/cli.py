@@ -519,7 +519,8 @@ def _add_sweep(parser):
     parser.add_argument("--batch-size", type=int_at_least(1),
                         help=f"default: train's gp default, {D.GP_MNIST_BATCH_SIZE}")
     parser.add_argument("--learning-rate", type=float_above(0.0),
-                        help=f"Adam's learning rate (default {D.GP_IMAGE_LEARNING_RATE:g}, the shipped sweep's)")
+                        help=f"Adam's learning rate (default {D.SWEEP_LEARNING_RATE:g}, the "
+                        "shipped sweep's)")
     parser.add_argument("--ema", type=float_above(0.0, inclusive=True),
                         help=f"moving-average decay of the generator's weights, in [0, 1) "
                         f"(default: train's gp default, {D.GP_MNIST_EMA:g})")

@@ -43,6 +43,8 @@ GP_MNIST_CRITIC_LR_FADE = 10000  # steps over which that extra rate fades to 1 (
 GENERATOR_NORMS = ("none", "batch")  # a run config's "generator_norm"
 GP_MNIST_GENERATOR_NORM = "batch"  # batch norm in the generator, MNIST only (issue #14)
 
+SWEEP_LEARNING_RATE = 1e-3  # the shipped notebook 05 sweep's Adam rate (no batch norm)
+
 NOISE_DIM = 128
 MNIST_WIDTH = 16
 MNIST_WIDTH_FAST = 8  # fast mode (WGAN_TUTORIAL_FAST=1)

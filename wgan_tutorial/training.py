@@ -716,8 +716,8 @@ def default_config(loss="gp", dataset="mnist", conditional=False):
     et al. 2017, arXiv 1701.07875, Algorithm 1); gp: lambda = 10, n_critic = 5, Adam with
     beta = (0.5, 0.9) (Gulrajani et al. 2017, arXiv 1704.00028, Algorithm 1 and the
     official `gan_mnist.py`). gp on MNIST uses Adam(1e-3) (1.5e-3 with the generator's
-    batch norm, below), batch 32 and n_critic = 1 instead of the paper's 1e-4, 64 and 5: measured on a 2-core CPU (`benchmarks/gp_speed.py`,
-    `benchmarks/fid_vs_time.py`; width 16, 150 s runs), batch 32 runs twice the generator
+    batch norm, below), batch 32 and n_critic = 1 instead of the paper's 1e-4, 64 and 5:
+    measured on a 2-core CPU (`benchmarks/gp_speed.py`, `benchmarks/fid_vs_time.py`; width 16, 150 s runs), batch 32 runs twice the generator
     steps per second at the same images per second, and lr 1e-3 lowers the FID reached in
     150 s from 1182 (1e-4, batch 64) to 182 (see notebooks/03_wgan_gp_mnist.ipynb); and
     one critic update per generator update (n_critic = 1, MNIST only): after 300 s of
@@ -753,7 +753,8 @@ def default_config(loss="gp", dataset="mnist", conditional=False):
     against 79.3 / 49.6 / 27.4 / 18.5 before, and 13.4 after 900 s (step 19,879) against 15.3;
     a step costs about 3 % more. With labels (`conditional`) batch norm at 1.5e-3
     scored 29.2 / 31.5 / 27.8 at steps 2,000 / 3,000 / 5,000 against 54.3 / 23.7 / 12.4
-    without it at 1e-3, so a conditional run keeps the earlier generator and rate. Its samples come from a
+    without it at 1e-3, so a conditional run keeps the earlier generator and rate (lp and
+    gp-ln take gp's values, batch norm included, unmeasured). Its samples come from a
     moving average of the generator's weights (`ema` = 0.999, see `WGAN`; measured in
     `benchmarks/fid_vs_time.py`), which leaves training unchanged. Toy
     sets: Adam(1e-4) for gp, batch 256 and 2-512-512-512 MLPs (official `gan_toy.py`; 64
@@ -968,8 +969,8 @@ def train(loss=None, dataset=None, steps=None, epochs=None, max_seconds=None, sa
     Hyper-parameters left as None take the saved run's value when `save_dir` holds one,
     else `default_config(loss, dataset)` (the papers' values, but for gp on MNIST the
     measured CPU settings: Adam 1.5e-3, batch 32, n_critic 1, a critic rate that starts at
-    twice the generator's, batch norm in the generator); a value given explicitly that differs from the saved run's is
-    an error. `steps` is the total target: a run at step 20 asked for `steps=40` does 20
+    twice the generator's, batch norm in the generator); a value given explicitly that
+    differs from the saved run's is an error. `steps` is the total target: a run at step 20 asked for `steps=40` does 20
     more. A resumed run restores the weights, both optimizers, the step counter and the
     noise RNG state, truncates `metrics.csv` to the checkpoint's step and reshuffles the
     data with seed + step (its data order differs from an uninterrupted run's).
@@ -1010,7 +1011,8 @@ def train(loss=None, dataset=None, steps=None, epochs=None, max_seconds=None, sa
             penalty is taken with the label held fixed (see `WGAN`); needs a data set with
             classes (MNIST, Fashion-MNIST, CIFAR-10, 8gaussians, 25gaussians).
         generator_norm: "none" or "batch": batch norm in the image generator's hidden
-            layers (`models.image_generator`; default "batch" for gp on MNIST, else "none").
+            layers (`models.image_generator`; default "batch" for the penalties on MNIST
+            without labels, else "none").
 
     Returns:
         (wgan, history): the trained `WGAN`; history a dict column -> numpy array

@@ -30,6 +30,7 @@ import numpy as np
 from wgan_tutorial import data, losses, models, plotting, resources, training
 from wgan_tutorial.config import (assets_dir, check_fraction, check_number, import_tensorflow,
                                   pick, versions)
+from wgan_tutorial.defaults import SWEEP_LEARNING_RATE
 
 tf = import_tensorflow()
 import keras  # noqa: E402
@@ -456,7 +457,6 @@ SWEEP_GRID_SIZE = 64  # digits in each cell's final sample grid (8 x 8)
 SWEEP_CURVE_POINTS = 500  # at most this many points per stored curve (a small sweep.json)
 SWEEP_CRITIC_LR_SCALE = 1.0  # one rate for critic and generator, as in the paper (see run_sweep)
 SWEEP_GENERATOR_NORM = "none"  # the generator of the shipped sweep (see run_sweep)
-SWEEP_LEARNING_RATE = 1e-3  # the shipped sweep's Adam rate (see run_sweep)
 
 
 def sweep_dir():
