@@ -328,7 +328,8 @@ def _add_train(parser):
                         f"0: it stays (default: gp on MNIST {D.GP_MNIST_CRITIC_LR_FADE}, else 0)")
     parser.add_argument("--generator-norm", dest="generator_norm", choices=D.GENERATOR_NORMS,
                         help="batch norm in the image generator's hidden layers, or none "
-                        f"(default: gp on MNIST {D.GP_MNIST_GENERATOR_NORM}, else none)")
+                        f"(default: {D.GP_MNIST_GENERATOR_NORM} for gp on MNIST without labels, "
+                        "else none)")
     parser.add_argument("--beta-1", dest="beta_1", type=float_above(0.0, inclusive=True),
                         help=f"Adam's beta_1 (all but clip), in [0, 1) (default {D.BETA_1:g}; the paper's 0 also works)")
     parser.add_argument("--n-clip", "--n_clip", dest="clip_value", type=float_above(0.0),
