@@ -748,7 +748,8 @@ def default_config(loss="gp", dataset="mnist", conditional=False):
     Same seed, FID at steps 1,000 / 2,000 / 3,000 / 4,000 / 5,000: 252.3 / 135.4 / 85.7 /
     67.3 / 50.5 without batch norm at 1e-3 (the defaults before), 221.0 / 101.3 / 70.2 /
     57.7 / 46.3 with it at 1e-3, 172.1 / 80.0 / 53.3 / 42.0 / 37.3 at 1.5e-3, and 235.1 /
-    182.9 (steps 1,000 / 2,000) at 2e-3. With `wgan-tutorial train` (`benchmarks/fid_vs_time.py`,
+    182.9 (steps 1,000 / 2,000) at 2e-3; seed 1, at steps 2,000 / 3,000 / 5,000: 93.7 /
+    65.7 / 44.0 with it at 1.5e-3 against 128.7 / 83.7 / 55.6. With `wgan-tutorial train` (`benchmarks/fid_vs_time.py`,
     900 s, 22 steps/s): 65.1 / 41.8 / 20.6 / 16.5 at steps 3,000 / 5,000 / 10,000 / 15,000
     against 79.3 / 49.6 / 27.4 / 18.5 before, and 13.4 after 900 s (step 19,879) against 15.3;
     a step costs about 3 % more. With labels (`conditional`) batch norm at 1.5e-3
