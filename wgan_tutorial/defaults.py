@@ -14,11 +14,12 @@ the command line's help all quote these names, so a default is changed here only
   Table 1, setting A: alpha = 1e-4, beta = (0.5, 0.9)).
 - Where the course departs from them, measured on a 2-core CPU (see
   `training.default_config`): WGAN-GP on MNIST with Adam 1.5e-3 (1e-3 on other image sets,
-  with labels, and for lp and gp-ln), batch 32, one critic update per generator update (n_critic = 1), a
-  critic learning rate twice the generator's at the start (the two time-scale update rule,
-  Heusel et al. 2017, arXiv 1706.08500, Section 2), falling linearly to the generator's over
-  the first 10,000 steps, batch norm in the generator (DCGAN's, Radford et al. 2016,
-  Section 3; gp without labels only) and a moving average of the generator's weights.
+  with labels, and for lp and gp-ln), batch 32, one critic update per generator update
+  (n_critic = 1), a critic learning rate twice the generator's at the start (the two
+  time-scale update rule, Heusel et al. 2017, arXiv 1706.08500, Section 2), falling linearly
+  to the generator's over the first 10,000 steps, batch norm in the generator (DCGAN's,
+  Radford et al. 2016, Section 3; gp without labels only) and a moving average of the
+  generator's weights.
 
 Taught in notebooks/02_wgan_weight_clipping.ipynb and notebooks/03_wgan_gp_mnist.ipynb.
 """

@@ -715,12 +715,13 @@ def default_config(loss="gp", dataset="mnist", conditional=False):
     The papers' algorithms: clip: RMSprop 5e-5, c = 0.01, n_critic = 5, batch 64 (Arjovsky
     et al. 2017, arXiv 1701.07875, Algorithm 1); gp: lambda = 10, n_critic = 5, Adam with
     beta = (0.5, 0.9) (Gulrajani et al. 2017, arXiv 1704.00028, Algorithm 1 and the
-    official `gan_mnist.py`). gp on MNIST uses Adam(1e-3) (1.5e-3 with the generator's
-    batch norm, below), batch 32 and n_critic = 1 instead of the paper's 1e-4, 64 and 5:
-    measured on a 2-core CPU (`benchmarks/gp_speed.py`, `benchmarks/fid_vs_time.py`; width 16, 150 s runs), batch 32 runs twice the generator
-    steps per second at the same images per second, and lr 1e-3 lowers the FID reached in
-    150 s from 1182 (1e-4, batch 64) to 182 (see notebooks/03_wgan_gp_mnist.ipynb); and
-    one critic update per generator update (n_critic = 1, MNIST only): after 300 s of
+    official `gan_mnist.py`). gp on MNIST uses Adam(1e-3) (1.5e-3 with the generator's batch
+    norm, below), batch 32 and n_critic = 1 instead of the paper's 1e-4, 64 and 5: measured on a
+    2-core CPU (`benchmarks/gp_speed.py`, `benchmarks/fid_vs_time.py`; width 16, 150 s runs),
+    batch 32 runs twice the generator steps per second at the same images per second, and lr
+    1e-3 lowers the FID reached in 150 s from 1182 (1e-4, batch 64) to 182 (see
+    notebooks/03_wgan_gp_mnist.ipynb); and one critic update per generator update
+    (n_critic = 1, MNIST only): after 300 s of
     training on 2 cores (`benchmarks/fid_vs_time.py --n-critic K`, the same session)
     n_critic 5, 2, 1 ran 1,875, 4,345, 7,687 steps and reached FID 114.8, 60.0, 43.9
     (37.5, 19.6, 14.4 x the real-vs-real floor): each generator step learns less with
@@ -748,13 +749,13 @@ def default_config(loss="gp", dataset="mnist", conditional=False):
     Same seed, FID at steps 1,000 / 2,000 / 3,000 / 4,000 / 5,000: 252.3 / 135.4 / 85.7 /
     67.3 / 50.5 without batch norm at 1e-3 (the defaults before), 221.0 / 101.3 / 70.2 /
     57.7 / 46.3 with it at 1e-3, 172.1 / 80.0 / 53.3 / 42.0 / 37.3 at 1.5e-3, and 235.1 /
-    182.9 (steps 1,000 / 2,000) at 2e-3; seed 1, at steps 2,000 / 3,000 / 5,000: 93.7 /
-    65.7 / 44.0 with it at 1.5e-3 against 128.7 / 83.7 / 55.6. With `wgan-tutorial train` (`benchmarks/fid_vs_time.py`,
-    900 s, 22 steps/s): 65.1 / 41.8 / 20.6 / 16.5 at steps 3,000 / 5,000 / 10,000 / 15,000
-    against 79.3 / 49.6 / 27.4 / 18.5 before, and 13.4 after 900 s (step 19,879) against 15.3;
-    a step costs about 3 % more. With labels (`conditional`) batch norm at 1.5e-3
-    scored 29.2 / 31.5 / 27.8 at steps 2,000 / 3,000 / 5,000 against 54.3 / 23.7 / 12.4
-    without it at 1e-3, so a conditional run keeps the earlier generator and rate; so do lp
+    182.9 (steps 1,000 / 2,000) at 2e-3; seed 1, at steps 2,000 / 3,000 / 5,000: 93.7 / 65.7 /
+    44.0 with it at 1.5e-3 against 128.7 / 83.7 / 55.6. With `wgan-tutorial train`
+    (`benchmarks/fid_vs_time.py`, 900 s, 22 steps/s): 65.1 / 41.8 / 20.6 / 16.5 at steps 3,000 /
+    5,000 / 10,000 / 15,000 against 79.3 / 49.6 / 27.4 / 18.5 before, and 13.4 after 900 s (step
+    19,879) against 15.3; a step costs about 3 % more. With labels (`conditional`) batch
+    norm at 1.5e-3 scored 29.2 / 31.5 / 27.8 at steps 2,000 / 3,000 / 5,000 against 54.3 /
+    23.7 / 12.4 without it at 1e-3, so a conditional run keeps the earlier generator and rate; so do lp
     and gp-ln, which did worse with them (FID at steps 2,000 / 3,000: lp 173.4 / 126.7
     against 128.2 / 84.6, gp-ln 286.3 / 206.5 against 148.1 / 93.7). Its samples come from a
     moving average of the generator's weights (`ema` = 0.999, see `WGAN`; measured in
@@ -785,21 +786,22 @@ def default_config(loss="gp", dataset="mnist", conditional=False):
 
     entry = data.get_dataset(dataset)
     toy = entry.kind == "points"
-    tuned = losses.get_loss(loss).penalised and not toy  # the measured MNIST penalty settings
+    loss_entry = losses.get_loss(loss)
+    tuned = loss_entry.penalised and not toy  # the measured MNIST penalty settings
     mnist_tuned = tuned and entry.name == "mnist"  # measured on MNIST only
     # measured on MNIST without labels, better for gp alone (the registry says which)
-    generator_norm = losses.get_loss(loss).mnist_generator_norm \
-        if mnist_tuned and not conditional else "none"
+    generator_norm = loss_entry.mnist_generator_norm if mnist_tuned and not conditional \
+        else "none"
     return {
         "loss": loss, "dataset": entry.name,
         "noise_dim": defaults.TOY_NOISE_DIM if toy else defaults.NOISE_DIM,
         "width": pick(defaults.TOY_WIDTH, 64) if toy else default_width(),
         "depth": 3 if toy else None,
-        "n_critic": defaults.GP_MNIST_N_CRITIC if mnist_tuned else losses.get_loss(loss).n_critic,
+        "n_critic": defaults.GP_MNIST_N_CRITIC if mnist_tuned else loss_entry.n_critic,
         "batch_size": defaults.TOY_BATCH_SIZE if toy else (
             defaults.GP_MNIST_BATCH_SIZE if tuned else defaults.PAPER_BATCH_SIZE),
         "learning_rate": defaults.GP_MNIST_LEARNING_RATE if generator_norm != "none"
-        else defaults.GP_IMAGE_LEARNING_RATE if tuned else losses.get_loss(loss).learning_rate,
+        else defaults.GP_IMAGE_LEARNING_RATE if tuned else loss_entry.learning_rate,
         "beta_1": defaults.BETA_1,
         "clip_value": defaults.CLIP_VALUE, "gp_weight": defaults.GP_WEIGHT, "one_sided": False,
         "seed": 0,
@@ -974,11 +976,11 @@ def train(loss=None, dataset=None, steps=None, epochs=None, max_seconds=None, sa
     Hyper-parameters left as None take the saved run's value when `save_dir` holds one,
     else `default_config(loss, dataset)` (the papers' values, but for gp on MNIST the
     measured CPU settings: Adam 1.5e-3, batch 32, n_critic 1, a critic rate that starts at
-    twice the generator's, batch norm in the generator); a value given explicitly that
-    differs from the saved run's is an error. `steps` is the total target: a run at step 20 asked for `steps=40` does 20
-    more. A resumed run restores the weights, both optimizers, the step counter and the
-    noise RNG state, truncates `metrics.csv` to the checkpoint's step and reshuffles the
-    data with seed + step (its data order differs from an uninterrupted run's).
+    twice the generator's, batch norm in the generator); a value given explicitly that differs
+    from the saved run's is an error. `steps` is the total target: a run at step 20 asked for
+    `steps=40` does 20 more. A resumed run restores the weights, both optimizers, the step
+    counter and the noise RNG state, truncates `metrics.csv` to the checkpoint's step and
+    reshuffles the data with seed + step (its data order differs from an uninterrupted run's).
 
     Files in `save_dir`: config.json, metrics.csv (`METRIC_COLUMNS`, one row per step),
     checkpoints/ (every `checkpoint_every` steps and at the end, latest
