@@ -132,6 +132,32 @@ def test_mnist_dataset_gives_batches_in_minus_one_one():
                                                              np.uint8))[:, 0, 0, 0], [-1, 1])
 
 
+def test_every_pipeline_that_fit_reads_has_autotuning_off(monkeypatch):
+    # tf.data's autotuning made fit() return seconds after its last step (data.prefetched)
+    import keras
+
+    from wgan_tutorial import augmentation, metrics, training
+
+    given = []
+    fit = keras.Model.fit
+
+    def recording_fit(model, x=None, *args, **kwargs):
+        given.append(x)
+        return fit(model, x, *args, **kwargs)
+
+    monkeypatch.setattr(keras.Model, "fit", recording_fit)
+    training.train(loss="gp", dataset="mnist", steps=1, progress=False)
+    training.train(loss="gp", dataset="mnist", steps=1, conditional=True, progress=False)
+    training.train(loss="gp", dataset="8gaussians", steps=1, progress=False)
+    images, labels = data.load_mnist("test", verbose=False)
+    augmentation.fit_classifier(images[:64], labels[:64], steps=1, batch_size=32)
+    metrics.train_classifier(epochs=1, limit=64, batch_size=32, log=lambda *_: None)
+    assert len(given) == 5
+    pipelines = given + [data.image_dataset(np.zeros((8, 32, 32, 3), np.uint8), (32, 32, 3), 4),
+                         data.mnist_dataset(8, split="test")]
+    assert [pipeline.options().autotune.enabled for pipeline in pipelines] == [False] * 7
+
+
 def test_mnist_dataset_rejects_bad_batch_size():
     with pytest.raises(ValueError, match="batch_size"):
         data.mnist_dataset(0)

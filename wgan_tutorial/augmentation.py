@@ -142,7 +142,7 @@ def fit_classifier(images, labels, steps=250, batch_size=64, learning_rate=1e-3,
     classifier = small_classifier()
     classifier.compile(optimizer=keras.optimizers.Adam(learning_rate),
                        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    classifier.fit(dataset.prefetch(tf.data.AUTOTUNE), epochs=1, steps_per_epoch=steps,
+    classifier.fit(data.prefetched(dataset), epochs=1, steps_per_epoch=steps,
                    verbose=0, shuffle=False)  # the dataset shuffles itself
     return classifier
 

@@ -970,7 +970,7 @@ def train_classifier(path=None, epochs=8, batch_size=128, learning_rate=1e-3, se
     Taught in notebooks/04_fid_evaluation.ipynb.
     """
     from wgan_tutorial.config import seed_everything
-    from wgan_tutorial.data import to_float_images
+    from wgan_tutorial.data import prefetched, to_float_images
 
     tf = import_tensorflow()
     import keras
@@ -993,10 +993,10 @@ def train_classifier(path=None, epochs=8, batch_size=128, learning_rate=1e-3, se
     if limit is not None:
         train_images, train_labels = train_images[:limit], train_labels[:limit]
     steps = -(-len(train_images) // batch_size)
-    dataset = (tf.data.Dataset.from_tensor_slices((to_float_images(train_images), train_labels.astype(np.int32)))
-               .shuffle(len(train_images), seed=seed, reshuffle_each_iteration=True)
-               .batch(batch_size)
-               .prefetch(tf.data.AUTOTUNE))
+    dataset = prefetched(
+        tf.data.Dataset.from_tensor_slices((to_float_images(train_images), train_labels.astype(np.int32)))
+        .shuffle(len(train_images), seed=seed, reshuffle_each_iteration=True)
+        .batch(batch_size))
     classifier = build_classifier()
     schedule = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=epochs * steps)
     classifier.compile(optimizer=keras.optimizers.Adam(schedule),

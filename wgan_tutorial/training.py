@@ -954,7 +954,7 @@ def _real_dataset(config, data_path, shuffle_seed):
     points = data.toy_samples(config["dataset"], size, seed=config["seed"], labels=conditional)
     dataset = tf.data.Dataset.from_tensor_slices(points).shuffle(size, seed=shuffle_seed)
     dataset = dataset.repeat().batch(rows, drop_remainder=True)
-    return dataset.prefetch(tf.data.AUTOTUNE), size
+    return data.prefetched(dataset), size
 
 
 def steps_for_epochs(epochs, dataset_size, batch_size, n_critic):
