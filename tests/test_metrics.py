@@ -300,6 +300,17 @@ def test_cli_fid_takes_a_real_file_as_reference(tmp_path, capsys):
     assert "--real tset: not a readable .npy file" in capsys.readouterr().err
 
 
+def test_cli_fid_given_a_model_says_to_sample_it_first(tmp_path, capsys):
+    (tmp_path / "run").mkdir()
+    (tmp_path / "generator.keras").write_bytes(b"PK\x03\x04 a zip, as .keras files are")
+    for given in (tmp_path / "run", tmp_path / "generator.keras"):
+        assert cli.main(["fid", "--fake", str(given)]) == 2
+        err = capsys.readouterr().err
+        assert f"--fake {given}: takes a .npy file of images, not a model" in err
+        assert f"wgan-tutorial sample --model {given} --n 10000 --out fake.npy" in err
+        assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
 def _save_pickled(path):
     np.save(path, np.array([{"not": "images"}], dtype=object), allow_pickle=True)
 

@@ -163,7 +163,11 @@ def _run_train_classifier(args):
 def _load_images_npy(path, option):
     """A user's .npy file of images, read without unpickling; errors become one line."""
     import numpy as np
+    from pathlib import Path
 
+    if Path(path).is_dir() or Path(path).suffix == ".keras":
+        raise ValueError(f"{option} {path}: takes a .npy file of images, not a model; draw them "
+                         f"first: wgan-tutorial sample --model {path} --n 10000 --out fake.npy")
     try:
         array = np.load(path, allow_pickle=False)
     except (OSError, ValueError, EOFError) as error:
