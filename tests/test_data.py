@@ -147,15 +147,15 @@ def test_every_pipeline_that_fit_reads_has_autotuning_off(monkeypatch):
 
     monkeypatch.setattr(keras.Model, "fit", recording_fit)
     training.train(loss="gp", dataset="mnist", steps=1, progress=False)
-    training.train(loss="gp", dataset="mnist", steps=1, conditional=True, progress=False)
     training.train(loss="gp", dataset="8gaussians", steps=1, progress=False)
     images, labels = data.load_mnist("test", verbose=False)
     augmentation.fit_classifier(images[:64], labels[:64], steps=1, batch_size=32)
     metrics.train_classifier(epochs=1, limit=64, batch_size=32, log=lambda *_: None)
-    assert len(given) == 5
-    pipelines = given + [data.image_dataset(np.zeros((8, 32, 32, 3), np.uint8), (32, 32, 3), 4),
-                         data.mnist_dataset(8, split="test")]
-    assert [pipeline.options().autotune.enabled for pipeline in pipelines] == [False] * 7
+    assert len(given) == 4
+    colour = np.zeros((8, 32, 32, 3), np.uint8)
+    pipelines = given + [data.image_dataset(colour, (32, 32, 3), 4),
+                         data.labelled_dataset(colour, np.arange(8) % 2, (32, 32, 3), 4)]
+    assert [pipeline.options().autotune.enabled for pipeline in pipelines] == [False] * 6
 
 
 def test_mnist_dataset_rejects_bad_batch_size():

@@ -5,6 +5,7 @@
   (`cifar10` -> `cifar-10`). It is the only place that knows the data sets: `image_dataset`
   (a `tf.data` pipeline in [-1, 1]) and `real_images` (uint8 arrays for FID/KID) serve them
   all. Adding a data set is one entry plus its loader.
+- `prefetched`: the last stage of every pipeline that `fit` reads (tf.data's autotuning off).
 - MNIST: `load_mnist` (uint8 arrays) and `mnist_dataset`. Sources, in order: a path the
   caller names, `WGAN_TUTORIAL_MNIST`, keras' cache, a download into keras' cache (once per
   process, with a timeout, and only when the host answers), and the subset shipped in the
@@ -317,13 +318,13 @@ def prefetched(dataset):
     """The last stage of every pipeline that `fit` reads: prefetching, with tf.data's
     autotuning switched off (`tf.data.Options().autotune.enabled = False`).
 
-    With autotuning on (TensorFlow's default) a thread re-tunes the pipeline at intervals that
-    double from 10 ms, and `fit` often returned only at that thread's next wake-up, seconds
-    after its last step. On a 2-core CPU (TensorFlow 2.21), `benchmarks/fit_stall.py --steps
-    150 --rounds 5` (gp on MNIST): 2.04 and 3.18 s after the last step in 2 of 5 runs with
-    autotuning on, 0.01 s in all 5 with it off; bare `fit` calls of 150 steps ended at
-    10.28-10.30 s for 6.3-7.0 s of steps in 3 of 5 (issue #14). The steps are as fast (median
-    37.7-45.7 ms on, 39.4-44.1 off).
+    With autotuning on (TensorFlow's default) a thread re-tunes the pipeline at doubling
+    intervals, and `fit` often returned only at that thread's next wake-up, seconds after its
+    last step: on a 2-core CPU (TensorFlow 2.21), `fit` calls of 200 and 300 gp steps on MNIST
+    that stalled took 10.23-10.27 s and 20.48-20.49 s in all (10 ms x 2^10 and 2^11), and
+    `benchmarks/fit_stall.py --steps 150 --rounds 5` measured 2.04 and 3.18 s after the last
+    step in 2 of 5 runs with autotuning on, 0.01 s in all 5 with it off (issue #14). The steps
+    are as fast (medians 37.7-45.7 ms on, 39.4-44.1 off, in alternating calls).
 
     Args:
         dataset: a `tf.data.Dataset`.
