@@ -35,6 +35,8 @@ from pathlib import Path
 
 import numpy as np
 
+from wgan_tutorial.defaults import GENERATOR_NORMS  # imports no TensorFlow
+
 ARCHIVE = "checkpoint_archive"
 CHECKPOINT_NAME = re.compile(r"^(ckpt-(\d+))\.index$")
 TRAIN_OPTIONS = ("width", "batch_size", "learning_rate", "critic_lr_scale", "beta_1", "n_critic",
@@ -166,7 +168,7 @@ def main():
                         help="--train: critic updates per generator update (default: train's)")
     parser.add_argument("--ema", type=float,
                         help="--train: decay of the generator's moving average (default: train's)")
-    parser.add_argument("--generator-norm", choices=("none", "batch"),
+    parser.add_argument("--generator-norm", choices=GENERATOR_NORMS,
                         help="--train: batch norm in the generator or none (default: train's)")
     parser.add_argument("--seed", type=int, help="--train: seed (default 0)")
     parser.add_argument("--raw", action="store_true",
