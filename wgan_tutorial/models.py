@@ -31,7 +31,10 @@ iteration):
 
 The widely copied Keras example runs 3.1 images/s here. Width 16 is the default: about
 650 times that (130 times even counting only the 64 generated images per iteration), and
-it draws recognisable digits after about 2,000 gp iterations, some 6 minutes on 2 cores.
+it draws recognisable digits after about 2,000 gp iterations, some 6 minutes on 2 cores, at
+these settings. With `train`'s defaults (batch 32, n_critic 1, `training.default_config`) it
+reaches FID 20 times the real-vs-real floor after about 3,250 steps, some 135 s on 2 cores
+(`benchmarks/keras_recipe.py`'s course run, issue #14).
 Widths 32 and 64 (the official `gan_mnist.py` DIM) are there for longer runs that can
 afford more capacity (e.g. pretrained models). Fast mode (`WGAN_TUTORIAL_FAST=1`) uses
 width 8, so that tests and notebook checks take seconds.
