@@ -22,6 +22,13 @@ Prints:
   penalty's double backward, the generator's update, the whole step as one graph, the
   input pipeline alone, and the median step inside `fit()`, timed in rounds alternating with
   the graph's (the difference is the iterator, Keras' loop and the callbacks).
+- Each Dense / Conv2D / Conv2DTranspose layer alone: its forward pass with both gradients
+  (input and weights, about 3 x the forward FLOPs) on a batch of B, repeated inside one
+  graph: its FLOP/s, and its shares of these layers' FLOPs and of their summed time. The
+  one-channel layers (the critic's first convolution, the generator's last) do about 6 % of
+  the FLOPs in about 40 % of the time (TensorFlow's convolutions for one input or output
+  channel reach a tenth of the rate of the others): that is where the step falls furthest
+  below the machine.
 
 Timings are medians of repeated runs after a warm-up; run it on an otherwise idle machine.
 """
@@ -42,23 +49,45 @@ from wgan_tutorial import data, losses, training  # noqa: E402
 ROUNDS = 3  # alternating rounds of the graph alone and of fit()
 
 
+def flops_of(layer):
+    """Forward FLOPs per sample of one Dense, Conv2D or Conv2DTranspose layer (2 per
+    multiply-add; biases and activations, a few percent, are left out); 0 for others."""
+    if isinstance(layer, keras.layers.Dense):
+        return 2 * int(np.prod(layer.input.shape[1:])) * layer.units
+    if isinstance(layer, keras.layers.Conv2DTranspose):
+        _, height, width, channels = layer.input.shape  # each input pixel scatters a kernel
+    elif isinstance(layer, keras.layers.Conv2D):
+        _, height, width, _ = layer.output.shape
+        channels = layer.input.shape[-1]
+    else:
+        return 0
+    kernel_h, kernel_w = layer.kernel_size
+    return 2 * height * width * channels * layer.filters * kernel_h * kernel_w
+
+
 def layer_flops(model):
-    """Forward FLOPs per sample of a model's Dense, Conv2D and Conv2DTranspose layers
-    (2 per multiply-add; biases and activations, a few percent, are left out)."""
-    total = 0
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.Dense):
-            total += 2 * int(np.prod(layer.input.shape[1:])) * layer.units
-        elif isinstance(layer, keras.layers.Conv2DTranspose):
-            _, height, width, channels = layer.input.shape  # each input pixel scatters a kernel
-            kernel_h, kernel_w = layer.kernel_size
-            total += 2 * height * width * channels * layer.filters * kernel_h * kernel_w
-        elif isinstance(layer, keras.layers.Conv2D):
-            _, height, width, _ = layer.output.shape
-            kernel_h, kernel_w = layer.kernel_size
-            channels = layer.input.shape[-1]
-            total += 2 * height * width * channels * layer.filters * kernel_h * kernel_w
-    return total
+    """Forward FLOPs per sample of a model's Dense, Conv2D and Conv2DTranspose layers."""
+    return sum(flops_of(layer) for layer in model.layers)
+
+
+def layer_seconds(layer, batch_size, seconds, repeats=20):
+    """Median time of one forward pass of `layer` with its input and weight gradients, on a
+    random batch, `repeats` times inside one graph (so that no call overhead is counted)."""
+    x = tf.random.normal((batch_size,) + tuple(layer.input.shape[1:]))
+
+    @tf.function
+    def forward_backward():
+        total = tf.constant(0.0)
+        for i in tf.range(repeats):  # a new input each time: nothing to reuse between them
+            inputs = x + tf.cast(i, tf.float32) * 1e-9
+            with tf.GradientTape() as tape:
+                tape.watch(inputs)
+                output = tf.reduce_sum(layer(inputs))
+            gradients = tape.gradient(output, [inputs] + layer.trainable_variables)
+            total += tf.add_n([tf.reduce_sum(gradient) for gradient in gradients])
+        return total
+
+    return median_seconds(lambda: forward_backward().numpy(), seconds) / repeats
 
 
 def step_flops(generator_flops, critic_flops, batch_size, n_critic, loss):
@@ -198,7 +227,18 @@ def main():
         share = per_update[name] * seconds / step_seconds
         print(f"  {name:26s} {seconds * 1e3:7.2f} ms x {per_update[name]} = {share:6.1%} "
               f"of the step")
-
+    rows = [(model.name, layer, layer_seconds(layer, batch, args.seconds / 10))
+            for model in (generator, critic) for layer in model.layers if flops_of(layer)]
+    all_flops = sum(flops_of(layer) for _, layer, _ in rows)
+    all_seconds = sum(seconds for _, _, seconds in rows)
+    print(f"each weighted layer alone, forward + input and weight gradients, batch {batch} "
+          f"(shares: of these layers' FLOPs and of their summed time):")
+    for model_name, layer, seconds in rows:
+        rate = 3 * flops_of(layer) * batch / seconds
+        shape = f"{tuple(layer.input.shape[1:])} -> {tuple(layer.output.shape[1:])}"
+        print(f"  {model_name:9s} {layer.name:19s} {shape:28s} {seconds * 1e3:5.2f} ms "
+              f"{rate / 1e9:6.1f} GFLOP/s   FLOPs {flops_of(layer) / all_flops:6.1%}   "
+              f"time {seconds / all_seconds:6.1%}")
 
 if __name__ == "__main__":
     main()
