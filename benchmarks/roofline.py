@@ -240,5 +240,6 @@ def main():
               f"{rate / 1e9:6.1f} GFLOP/s   FLOPs {flops_of(layer) / all_flops:6.1%}   "
               f"time {seconds / all_seconds:6.1%}")
 
+
 if __name__ == "__main__":
     main()
