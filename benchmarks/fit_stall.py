@@ -59,11 +59,11 @@ def main():
     print(f"train(loss='gp', dataset='mnist', steps={args.steps}), seconds:")
     for round_ in range(args.rounds):
         for name, prefetched in variants.items():
-            data.prefetched = prefetched
+            data.pipeline.prefetched = prefetched  # where the pipelines look it up
             try:
                 before, steps, tail = timed_train(args.steps)
             finally:
-                data.prefetched = package_prefetched
+                data.pipeline.prefetched = package_prefetched
             after[name].append(tail)
             print(f"  round {round_ + 1}, {name:26s} before fit {before:5.2f}, steps "
                   f"{steps:6.2f}, after the last step {tail:5.2f}", flush=True)

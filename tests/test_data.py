@@ -1,4 +1,5 @@
 """MNIST sources, the tf.data pipeline and the toy samplers."""
+
 import gzip
 import pickle
 import time
@@ -7,6 +8,7 @@ import numpy as np
 import pytest
 
 from wgan_tutorial import data
+from wgan_tutorial.data import mnist as mnist_module
 
 
 def _write_npz(path, n_train=30, n_test=20, **overrides):
@@ -82,7 +84,7 @@ def test_offline_fallback_is_quick(monkeypatch, tmp_path):
     # offline machine, so the shipped subset must come back at once.
     monkeypatch.setenv("WGAN_TUTORIAL_FAST", "0")
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
-    monkeypatch.setattr(data, "_keras_download", lambda: None)
+    monkeypatch.setattr(mnist_module, "keras_download", lambda: None)
     start = time.perf_counter()
     images, _ = data.load_mnist("train", verbose=False)
     assert len(images) == 8000 and time.perf_counter() - start < 5
@@ -128,8 +130,32 @@ def test_mnist_dataset_gives_batches_in_minus_one_one():
     values = batch.numpy()
     assert values.min() == -1.0 and values.max() == 1.0
     # 0 maps to -1 and 255 to +1: the generator's tanh range.
-    np.testing.assert_allclose(data.to_float_images(np.array([[[0] * 28] * 28, [[255] * 28] * 28],
-                                                             np.uint8))[:, 0, 0, 0], [-1, 1])
+    np.testing.assert_allclose(
+        data.to_float_images(np.array([[[0] * 28] * 28, [[255] * 28] * 28], np.uint8))[:, 0, 0, 0],
+        [-1, 1],
+    )
+
+
+def test_mnist_dataset_gives_the_batches_of_the_former_mnist_only_pipeline():
+    # mnist_dataset now runs through image_dataset; the oracle is the MNIST-only tf.data chain
+    # it replaced, written out here: the same values in the same order for the same seed.
+    from wgan_tutorial.config import import_tensorflow
+
+    tf = import_tensorflow()
+    images = data.load_mnist("test", verbose=False)[0][:300]
+    for seed, repeat in ((0, True), (5, False)):
+        expected = tf.data.Dataset.from_tensor_slices(images)
+        expected = expected.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
+        expected = (expected.repeat() if repeat else expected).batch(64, drop_remainder=True)
+        expected = expected.map(lambda x: tf.cast(x, tf.float32)[..., None] / 127.5 - 1.0)
+        got = data.mnist_dataset(64, split="test", limit=300, seed=seed, repeat=repeat)
+        # 10 batches, past the first epoch's 4 (zip stops at the shortest: repeat=False gives 4)
+        pairs = list(zip(range(10), expected, got, strict=False))
+        assert len(pairs) == (10 if repeat else 4)
+        for _, want, have in pairs:
+            np.testing.assert_array_equal(have.numpy(), want.numpy())
+    with pytest.raises(ValueError, match="limit must be >= 1"):
+        data.mnist_dataset(8, split="test", limit=0)
 
 
 def test_every_pipeline_that_fit_reads_has_autotuning_off(monkeypatch):
@@ -153,8 +179,10 @@ def test_every_pipeline_that_fit_reads_has_autotuning_off(monkeypatch):
     metrics.train_classifier(epochs=1, limit=64, batch_size=32, log=lambda *_: None)
     assert len(given) == 4
     colour = np.zeros((8, 32, 32, 3), np.uint8)
-    pipelines = given + [data.image_dataset(colour, (32, 32, 3), 4),
-                         data.labelled_dataset(colour, np.arange(8) % 2, (32, 32, 3), 4)]
+    pipelines = given + [
+        data.image_dataset(colour, (32, 32, 3), 4),
+        data.labelled_dataset(colour, np.arange(8) % 2, (32, 32, 3), 4),
+    ]
     assert [pipeline.options().autotune.enabled for pipeline in pipelines] == [False] * 6
 
 
@@ -203,6 +231,7 @@ def test_gaussian_1d_matches_its_parameters_and_checks_them():
 
 # --- damaged files, crafted pickles and the offline fallback (issues #13 and #16) -------------
 
+
 def test_truncated_npz_is_a_value_error_naming_the_path(tmp_path):
     path = tmp_path / "cut.npz"
     _write_npz(path)
@@ -214,12 +243,16 @@ def test_truncated_npz_is_a_value_error_naming_the_path(tmp_path):
 def test_corrupted_compressed_npz_is_a_value_error_naming_the_path(tmp_path):
     path = tmp_path / "flipped.npz"
     rng = np.random.default_rng(0)
-    np.savez_compressed(path, x_train=rng.integers(0, 256, (30, 28, 28), dtype=np.uint8),
-                        y_train=np.zeros(30, np.uint8), x_test=np.zeros((2, 28, 28), np.uint8),
-                        y_test=np.zeros(2, np.uint8))
+    np.savez_compressed(
+        path,
+        x_train=rng.integers(0, 256, (30, 28, 28), dtype=np.uint8),
+        y_train=np.zeros(30, np.uint8),
+        x_test=np.zeros((2, 28, 28), np.uint8),
+        y_test=np.zeros(2, np.uint8),
+    )
     blob = bytearray(path.read_bytes())
     start = blob.index(b"x_train.npy") + 200  # inside x_train's deflated data
-    blob[start:start + 64] = bytes(64)
+    blob[start : start + 64] = bytes(64)
     path.write_bytes(bytes(blob))
     with pytest.raises(ValueError, match=f"MNIST file {path} is not a readable .npz"):
         data.load_mnist("train", path=path, verbose=False)
@@ -277,11 +310,55 @@ def test_offline_load_mnist_imports_no_tensorflow_and_takes_under_2_s(tmp_path):
     import sys
 
     # A fresh process whose network is down (the host probe fails as offline DNS does).
-    code = ("import sys, time; start = time.perf_counter(); from wgan_tutorial import data; "
-            "data._host_answers = lambda url: False; images, _ = data.load_mnist(verbose=False); "
-            "print(len(images), 'tensorflow' in sys.modules, time.perf_counter() - start)")
+    code = (
+        "import sys, time; start = time.perf_counter(); from wgan_tutorial import data; "
+        "data.files.host_answers = lambda url: False; "
+        "images, _ = data.load_mnist(verbose=False); "
+        "print(len(images), 'tensorflow' in sys.modules, time.perf_counter() - start)"
+    )
     env = dict(os.environ, WGAN_TUTORIAL_FAST="0", KERAS_HOME=str(tmp_path))
     env.pop("WGAN_TUTORIAL_MNIST", None)
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
     assert out[:2] == ["8000", "False"] and float(out[2]) < 2.0
+
+
+# --- downloads: a progress bar, and the published SHA-256 checked (issue #32) ----------------
+
+
+@pytest.fixture
+def reachable(monkeypatch):
+    """Every host answers (the files are served from file:// URLs, no network is used)."""
+    monkeypatch.setattr(data.files, "host_answers", lambda url: True)
+
+
+def test_download_keeps_a_file_whose_sha256_matches_and_shows_progress(tmp_path, reachable, capsys):
+    import hashlib
+
+    served = tmp_path / "served.bin"
+    served.write_bytes(np.random.default_rng(0).bytes(2 * data.PROGRESS_BAR_BYTES))
+    published = hashlib.sha256(served.read_bytes()).hexdigest()
+    target = tmp_path / "cache" / "kept.bin"
+    assert data.download(served.as_uri(), str(target), published) == target
+    assert target.read_bytes() == served.read_bytes()
+    assert "2.00M" in capsys.readouterr().err  # tqdm's bar: 2 MiB of 2 MiB
+    assert sorted(p.name for p in target.parent.iterdir()) == ["kept.bin"]
+
+
+def test_download_with_the_wrong_sha256_raises_and_keeps_nothing(tmp_path, reachable):
+    import hashlib
+
+    served = tmp_path / "served.bin"
+    served.write_bytes(b"not the published file")
+    got = hashlib.sha256(b"not the published file").hexdigest()
+    target = tmp_path / "cache" / "data.tar.gz"
+    with pytest.raises(ValueError, match=f"data.tar.gz .*SHA-256 {got}, expected {'a' * 64}"):
+        data.download(served.as_uri(), str(target), "a" * 64)
+    assert list(target.parent.iterdir()) == []  # neither the file nor its partial download
+
+
+def test_download_that_fails_falls_back_to_none_and_keeps_nothing(tmp_path, reachable):
+    target = tmp_path / "cache" / "missing.npz"
+    assert data.download((tmp_path / "nowhere.npz").as_uri(), str(target)) is None
+    assert not target.parent.exists() or list(target.parent.iterdir()) == []

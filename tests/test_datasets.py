@@ -1,6 +1,7 @@
 """The data-set registry and its loaders, on files written here in their real on-disk formats:
 the CIFAR-10 binary version, keras' cache layouts (pickled CIFAR-10 batches, Fashion-MNIST's
 IDX files) and a folder of PNG, JPEG, BMP, GIF, greyscale, RGBA, non-square and corrupt files."""
+
 import gzip
 import logging
 import pickle
@@ -12,6 +13,7 @@ from PIL import Image
 
 from tests.cli_run import run
 from wgan_tutorial import data
+from wgan_tutorial.data import image_sets
 
 
 @pytest.fixture
@@ -19,19 +21,22 @@ def offline(monkeypatch, tmp_path):
     """An empty keras cache, and a download that must not be needed (fails the test if called)."""
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
     calls = []
-    monkeypatch.setattr(data, "download", lambda url, target, sha256=None: calls.append(url))
+    monkeypatch.setattr(image_sets, "download", lambda url, target, sha256=None: calls.append(url))
     return calls
 
 
 # --- CIFAR-10 ---------------------------------------------------------------------------------
+
 
 def _cifar_records(count, seed):
     """count records by the format's definition: 1 label byte, then the R, G, B planes."""
     rng = np.random.default_rng(seed)
     images = rng.integers(0, 256, (count, 32, 32, 3), dtype=np.uint8)
     labels = rng.integers(0, 10, count).astype(np.uint8)
-    blob = b"".join(bytes([labels[i]]) + b"".join(images[i, :, :, c].tobytes() for c in range(3))
-                    for i in range(count))
+    blob = b"".join(
+        bytes([labels[i]]) + b"".join(images[i, :, :, c].tobytes() for c in range(3))
+        for i in range(count)
+    )
     return blob, images, labels
 
 
@@ -83,8 +88,9 @@ def test_cifar10_batch_of_the_wrong_length_or_label_is_refused(tmp_path):
         data.load_cifar10("test", data_dir=tmp_path / "x.tar.gz")
 
 
-@pytest.mark.parametrize("layout", [("cifar-10-batches-py_extracted", "cifar-10-batches-py"),
-                                    ("cifar-10-batches-py",)])
+@pytest.mark.parametrize(
+    "layout", [("cifar-10-batches-py_extracted", "cifar-10-batches-py"), ("cifar-10-batches-py",)]
+)
 def test_cifar10_from_keras_cache_pickles(tmp_path, offline, layout):
     folder = tmp_path.joinpath("keras", "datasets", *layout)
     folder.mkdir(parents=True)
@@ -94,8 +100,16 @@ def test_cifar10_from_keras_cache_pickles(tmp_path, offline, layout):
         rows = rng.integers(0, 256, (2, 3072), dtype=np.uint8)
         labels = [int(v) for v in rng.integers(0, 10, 2)]
         with open(folder / name, "wb") as handle:  # keras' layout: a dict with bytes keys
-            pickle.dump({b"batch_label": b"x", b"labels": labels, b"data": rows,
-                         b"filenames": [b"a.png", b"b.png"]}, handle, protocol=2)
+            pickle.dump(
+                {
+                    b"batch_label": b"x",
+                    b"labels": labels,
+                    b"data": rows,
+                    b"filenames": [b"a.png", b"b.png"],
+                },
+                handle,
+                protocol=2,
+            )
         written[name] = (rows, labels)
     images, labels = data.load_cifar10("test")
     rows, expected_labels = written["test_batch"]
@@ -111,7 +125,92 @@ def test_cifar10_missing_everywhere_says_how_to_get_it(offline):
     assert offline == [data.CIFAR_BINARY_URL]  # the download was tried once
 
 
+# --- downloads are checked against the published SHA-256 (issue #32) --------------------------
+
+
+def test_registry_lists_each_download_with_its_published_sha256():
+    # The digests published for the files (CIFAR-10's and Fashion-MNIST's pages, keras' MNIST)
+    published = {
+        "cifar-10-binary.tar.gz": (
+            "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd"
+        ),
+        "train-images-idx3-ubyte.gz": (
+            "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84"
+        ),
+        "train-labels-idx1-ubyte.gz": (
+            "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845"
+        ),
+        "t10k-images-idx3-ubyte.gz": (
+            "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073"
+        ),
+        "t10k-labels-idx1-ubyte.gz": (
+            "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5"
+        ),
+        "mnist.npz": "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1",
+    }
+    listed = {
+        url.rsplit("/", 1)[1]: sha256
+        for entry in data.DATASETS.values()
+        for url, sha256 in entry.downloads
+    }
+    assert listed == published
+
+
+@pytest.fixture
+def served(monkeypatch, tmp_path):
+    """An empty keras cache, every host answering, and the published URLs pointed at files
+    written here (file:// URLs): downloads run for real, on files that are not the published."""
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    monkeypatch.setattr(data.files, "host_answers", lambda url: True)
+    folder = tmp_path / "served"
+    _write_idx(folder)
+    (folder / "cifar-10-binary.tar.gz").write_bytes(b"not the published archive")
+    monkeypatch.setattr(image_sets, "KERAS_DATA_URL", folder.as_uri() + "/")
+    monkeypatch.setattr(
+        image_sets, "CIFAR_BINARY_URL", (folder / "cifar-10-binary.tar.gz").as_uri()
+    )
+    return tmp_path / "keras" / "datasets"
+
+
+def test_cifar10_download_with_another_sha256_is_refused_and_not_kept(served):
+    with pytest.raises(ValueError, match="cifar-10-binary.tar.gz .*expected c4a38c50a1bc5f3a"):
+        data.load_cifar10("test")
+    assert list(served.iterdir()) == []
+
+
+def test_fashion_mnist_download_with_another_sha256_is_refused_and_not_kept(served):
+    with pytest.raises(ValueError, match="train-images-idx3-ubyte.gz .*expected 3aede38d61863908"):
+        data.load_fashion_mnist("train")
+    assert list((served / "fashion-mnist").iterdir()) == []
+
+
+# --- registry entries travel where names do ---------------------------------------------------
+
+
+def test_registry_entries_are_accepted_wherever_a_name_is(tmp_path):
+    cifar = data.get_dataset("cifar10")
+    assert data.get_dataset(cifar) is cifar
+    assert data.dataset_image_shape(cifar, channels=1) == data.dataset_image_shape(
+        "cifar10", channels=1
+    )
+    eight = data.DATASETS["8gaussians"]
+    np.testing.assert_array_equal(
+        data.toy_samples(eight, 50, seed=1), data.toy_samples("8gaussians", 50, seed=1)
+    )
+    with pytest.raises(ValueError, match="toy dataset must be one of .* got 'cifar-10'"):
+        data.toy_samples(cifar, 5)
+    # an entry that is in no registry: its own loader and shape are used, nothing is looked up
+    images = np.arange(4 * 32 * 32 * 3, dtype=np.int64).reshape(4, 32, 32, 3).astype(np.uint8)
+    own = cifar._replace(name="my-cifar", load=lambda split, data_dir: (images, np.arange(4) % 2))
+    source, shape = data.image_source(own, image_size=28)
+    assert shape == (28, 28, 3)
+    np.testing.assert_array_equal(source, images)
+    _, labels, _ = data.labelled_source(own)
+    assert labels.tolist() == [0, 1, 0, 1] and labels.dtype == np.int32
+
+
 # --- Fashion-MNIST ----------------------------------------------------------------------------
+
 
 def _write_idx(folder, seed=0):
     folder.mkdir(parents=True, exist_ok=True)
@@ -132,9 +231,15 @@ def _write_idx(folder, seed=0):
 
 @pytest.mark.parametrize("where", ["data_dir", "keras cache"])
 def test_fashion_mnist_idx_files(tmp_path, offline, where):
-    folder = tmp_path / "fm" if where == "data_dir" else tmp_path / "keras" / "datasets" / "fashion-mnist"
+    folder = (
+        tmp_path / "fm"
+        if where == "data_dir"
+        else tmp_path / "keras" / "datasets" / "fashion-mnist"
+    )
     expected = _write_idx(folder)
-    images, labels = data.load_fashion_mnist("test", data_dir=folder if where == "data_dir" else None)
+    images, labels = data.load_fashion_mnist(
+        "test", data_dir=folder if where == "data_dir" else None
+    )
     np.testing.assert_array_equal(images[..., 0], expected["test"][0])
     np.testing.assert_array_equal(labels, expected["test"][1])
     assert images.shape == (3, 28, 28, 1) and offline == []
@@ -247,13 +352,15 @@ def test_registry_converts_shapes_on_request():
 
 # --- the data command -------------------------------------------------------------------------
 
+
 def test_data_command_reports_each_set_s_size_and_class_counts(tmp_path, offline, capsys):
     def per_class(labels):  # the oracle: the labels written, counted here
         return " ".join(str(np.sum(labels == k)) for k in range(10))
 
     fashion = _write_idx(tmp_path / "fm")
-    status, out, _ = run(["data", "--dataset", "fashion-mnist", "--data-dir",
-                          str(tmp_path / "fm")], capsys)
+    status, out, _ = run(
+        ["data", "--dataset", "fashion-mnist", "--data-dir", str(tmp_path / "fm")], capsys
+    )
     assert status == 0
     assert f"train: 5 images of 28x28x1, per class: {per_class(fashion['train'][1])}" in out
     assert f"test: 3 images of 28x28x1, per class: {per_class(fashion['test'][1])}" in out
@@ -263,8 +370,9 @@ def test_data_command_reports_each_set_s_size_and_class_counts(tmp_path, offline
     assert f"train: 15 images of 32x32x3, per class: {per_class(cifar['train'][1])}" in out
     assert f"test: 6 images of 32x32x3, per class: {per_class(cifar['test'][1])}" in out
     _write_folder(tmp_path / "own")
-    status, out, _ = run(["data", "--dataset", "folder", "--data-dir", str(tmp_path / "own")],
-                         capsys)
+    status, out, _ = run(
+        ["data", "--dataset", "folder", "--data-dir", str(tmp_path / "own")], capsys
+    )
     assert status == 0 and "7 image files" in out  # the corrupt one is counted, not read
     status, _, err = run(["data", "--dataset", "folder"], capsys)
     assert status == 2 and err.count("\n") == 1 and "--data-dir" in err
