@@ -1,4 +1,5 @@
 """KID against a direct double loop, and the sonification against the FFT of its sound."""
+
 import numpy as np
 import pytest
 from scipy.io import wavfile
@@ -28,8 +29,10 @@ def test_kid_matches_a_double_loop_over_all_pairs():
 
 def test_kid_is_unbiased_near_zero_for_one_distribution_and_positive_for_two():
     rng = np.random.default_rng(1)
-    same = [metrics.kid_from_features(rng.normal(size=(40, 4)), rng.normal(size=(40, 4)))
-            for _ in range(200)]
+    same = [
+        metrics.kid_from_features(rng.normal(size=(40, 4)), rng.normal(size=(40, 4)))
+        for _ in range(200)
+    ]
     # the unbiased estimate averages to 0 (a biased one would stay above 0 by O(1/N))
     assert abs(np.mean(same)) < 3 * np.std(same) / np.sqrt(len(same))
     shifted = metrics.kid_from_features(rng.normal(size=(40, 4)), rng.normal(1.0, 1.0, (40, 4)))
@@ -45,11 +48,14 @@ def test_subset_kid_with_one_full_subset_equals_the_all_pairs_value():
     assert mean == pytest.approx(metrics.kid_from_features(x[chosen], y), rel=1e-12) and std == 0
 
 
-@pytest.mark.parametrize("a, b, message", [
-    (np.zeros((1, 3)), np.zeros((4, 3)), "at least 2 rows"),
-    (np.zeros((4, 3)), np.zeros((4, 2)), "same width"),
-    (np.zeros(4), np.zeros((4, 2)), "2-D array"),
-])
+@pytest.mark.parametrize(
+    "a, b, message",
+    [
+        (np.zeros((1, 3)), np.zeros((4, 3)), "at least 2 rows"),
+        (np.zeros((4, 3)), np.zeros((4, 2)), "same width"),
+        (np.zeros(4), np.zeros((4, 2)), "2-D array"),
+    ],
+)
 def test_kid_rejects_bad_features(a, b, message):
     with pytest.raises(ValueError, match=message):
         metrics.kid_from_features(a, b)

@@ -3,6 +3,7 @@
 Runs in fast mode on the shipped MNIST subset (8,000 training / 2,000 test digits), with the
 classifier weights shipped in the package.
 """
+
 import re
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 
 from wgan_tutorial import cli, config, metrics
 from wgan_tutorial.data import load_mnist
+from wgan_tutorial.metrics import frechet, scoring
 
 
 def _random_covariance(rng, d, rank=None):
@@ -29,8 +31,12 @@ def _trace_sqrt_by_eigh(sigma1, sigma2):
 
 
 def _frechet_by_eigh(mu1, sigma1, mu2, sigma2):
-    return (np.sum((mu1 - mu2) ** 2) + np.trace(sigma1) + np.trace(sigma2)
-            - 2 * _trace_sqrt_by_eigh(sigma1, sigma2))
+    return (
+        np.sum((mu1 - mu2) ** 2)
+        + np.trace(sigma1)
+        + np.trace(sigma2)
+        - 2 * _trace_sqrt_by_eigh(sigma1, sigma2)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -62,13 +68,19 @@ def test_frechet_distance_with_equal_covariances_is_the_squared_mean_distance():
     # Tr(S + S - 2 (S S)^(1/2)) = Tr(2 S - 2 S) = 0, so only ||mu1 - mu2||^2 remains.
     rng = np.random.default_rng(4)
     mu1, mu2, sigma = rng.normal(size=6), rng.normal(size=6), _random_covariance(rng, 6)
-    assert metrics.frechet_distance(mu1, sigma, mu2, sigma) == pytest.approx(np.sum((mu1 - mu2) ** 2), rel=1e-9)
+    assert metrics.frechet_distance(mu1, sigma, mu2, sigma) == pytest.approx(
+        np.sum((mu1 - mu2) ** 2), rel=1e-9
+    )
 
 
-@pytest.mark.parametrize("mu1, s1, mu2, s2", [(0.0, 1.0, 0.0, 2.0), (1.5, 0.3, -2.0, 4.0), (3.0, 2.0, 3.0, 2.0)])
+@pytest.mark.parametrize(
+    "mu1, s1, mu2, s2", [(0.0, 1.0, 0.0, 2.0), (1.5, 0.3, -2.0, 4.0), (3.0, 2.0, 3.0, 2.0)]
+)
 def test_frechet_distance_in_1d_is_mean_gap_squared_plus_std_gap_squared(mu1, s1, mu2, s2):
     # 1-D: s1^2 + s2^2 - 2 sqrt(s1^2 s2^2) = (s1 - s2)^2.
-    value = metrics.frechet_distance(np.array([mu1]), np.array([[s1**2]]), np.array([mu2]), np.array([[s2**2]]))
+    value = metrics.frechet_distance(
+        np.array([mu1]), np.array([[s1**2]]), np.array([mu2]), np.array([[s2**2]])
+    )
     assert value == pytest.approx((mu1 - mu2) ** 2 + (s1 - s2) ** 2, rel=1e-12, abs=1e-12)
 
 
@@ -85,13 +97,13 @@ def test_frechet_distance_is_finite_and_close_on_rank_deficient_covariances(seed
 
 def test_frechet_distance_retries_with_an_offset_when_the_root_is_not_finite(monkeypatch):
     calls = []
-    real_sqrtm = metrics.linalg.sqrtm
+    real_sqrtm = frechet.linalg.sqrtm
 
     def sqrtm_failing_once(matrix):
         calls.append(matrix)
         return np.full_like(matrix, np.nan) if len(calls) == 1 else real_sqrtm(matrix)
 
-    monkeypatch.setattr(metrics.linalg, "sqrtm", sqrtm_failing_once)
+    monkeypatch.setattr(frechet.linalg, "sqrtm", sqrtm_failing_once)
     sigma = np.diag([1.0, 4.0])
     value = metrics.frechet_distance(np.zeros(2), sigma, np.ones(2), sigma)
     # The retry adds eps I (eps = 1e-6) to both covariances inside the root only:
@@ -107,15 +119,21 @@ def test_frechet_distance_rejects_a_root_with_a_large_imaginary_part():
         metrics.frechet_distance(np.zeros(2), np.diag([1.0, -1.0]), np.zeros(2), np.eye(2))
 
 
-@pytest.mark.parametrize("arguments, name", [
-    ((np.zeros((2, 1)), np.eye(2), np.zeros(2), np.eye(2)), "mu1"),
-    ((np.zeros(2), np.eye(2), np.zeros(3), np.eye(3)), "mu1 and mu2"),
-    ((np.zeros(2), np.ones((2, 3)), np.zeros(2), np.eye(2)), "sigma1"),
-    ((np.zeros(2), np.eye(2), np.zeros(2), np.eye(3)), "sigma2"),
-    ((np.zeros(2), np.array([[1.0, 0.5], [0.0, 1.0]]), np.zeros(2), np.eye(2)), "sigma1 must be a symmetric"),
-    ((np.zeros(2), np.eye(2), np.array([0.0, np.nan]), np.eye(2)), "mu2 must be finite"),
-    ((np.zeros(2), np.eye(2), np.zeros(2), np.diag([1.0, np.inf])), "sigma2 must be finite"),
-])
+@pytest.mark.parametrize(
+    "arguments, name",
+    [
+        ((np.zeros((2, 1)), np.eye(2), np.zeros(2), np.eye(2)), "mu1"),
+        ((np.zeros(2), np.eye(2), np.zeros(3), np.eye(3)), "mu1 and mu2"),
+        ((np.zeros(2), np.ones((2, 3)), np.zeros(2), np.eye(2)), "sigma1"),
+        ((np.zeros(2), np.eye(2), np.zeros(2), np.eye(3)), "sigma2"),
+        (
+            (np.zeros(2), np.array([[1.0, 0.5], [0.0, 1.0]]), np.zeros(2), np.eye(2)),
+            "sigma1 must be a symmetric",
+        ),
+        ((np.zeros(2), np.eye(2), np.array([0.0, np.nan]), np.eye(2)), "mu2 must be finite"),
+        ((np.zeros(2), np.eye(2), np.zeros(2), np.diag([1.0, np.inf])), "sigma2 must be finite"),
+    ],
+)
 def test_frechet_distance_rejects_bad_input_naming_the_parameter(arguments, name):
     with pytest.raises(ValueError, match=name):
         metrics.frechet_distance(*arguments)
@@ -126,7 +144,9 @@ def test_feature_statistics_are_the_mean_and_the_unbiased_covariance():
     mu, sigma = metrics.feature_statistics(rows)
     assert mu.dtype == sigma.dtype == np.float64
     np.testing.assert_allclose(mu, rows.astype(np.float64).mean(axis=0), rtol=1e-12)
-    np.testing.assert_allclose(sigma, np.cov(rows.astype(np.float64), rowvar=False, ddof=1), rtol=1e-12)
+    np.testing.assert_allclose(
+        sigma, np.cov(rows.astype(np.float64), rowvar=False, ddof=1), rtol=1e-12
+    )
 
 
 def test_feature_statistics_need_two_rows():
@@ -151,8 +171,12 @@ def test_features_are_128_d_and_do_not_depend_on_the_batch_size_or_repeat_calls(
     images = test_digits[0][:300]
     by_one_batch = metrics.features(images, batch_size=300)
     assert by_one_batch.shape == (300, metrics.FEATURE_DIM) and by_one_batch.dtype == np.float32
-    np.testing.assert_allclose(metrics.features(images, batch_size=7), by_one_batch, rtol=1e-4, atol=1e-4)
-    np.testing.assert_array_equal(metrics.features(images, batch_size=300), by_one_batch)  # no dropout
+    np.testing.assert_allclose(
+        metrics.features(images, batch_size=7), by_one_batch, rtol=1e-4, atol=1e-4
+    )
+    np.testing.assert_array_equal(
+        metrics.features(images, batch_size=300), by_one_batch
+    )  # no dropout
 
 
 def test_the_three_value_ranges_and_a_channel_axis_give_the_same_features(test_digits):
@@ -162,35 +186,50 @@ def test_the_three_value_ranges_and_a_channel_axis_give_the_same_features(test_d
     in_symmetric = digits.astype(np.float32) / 127.5 - 1.0
     np.testing.assert_allclose(metrics.features(in_unit), expected, atol=1e-3)
     np.testing.assert_allclose(metrics.features(in_symmetric[..., None]), expected, atol=1e-3)
-    np.testing.assert_allclose(metrics.features(digits.astype(np.float64), value_range="uint8"), expected,
-                               atol=1e-3)
+    np.testing.assert_allclose(
+        metrics.features(digits.astype(np.float64), value_range="uint8"), expected, atol=1e-3
+    )
 
 
-@pytest.mark.parametrize("images, expected", [
-    (np.zeros((2, 28, 28), np.uint8), "uint8"),
-    (np.zeros((2, 28, 28), np.int64), "uint8"),
-    (np.full((2, 28, 28), -0.5, np.float32), "[-1,1]"),
-    (np.full((2, 28, 28), 0.5, np.float32), "[0,1]"),  # no negative value: read as [0, 1]
-    (np.ones((2, 28, 28, 1), np.float64), "[0,1]"),
-])
+@pytest.mark.parametrize(
+    "images, expected",
+    [
+        (np.zeros((2, 28, 28), np.uint8), "uint8"),
+        (np.zeros((2, 28, 28), np.int64), "uint8"),
+        (np.full((2, 28, 28), -0.5, np.float32), "[-1,1]"),
+        (np.full((2, 28, 28), 0.5, np.float32), "[0,1]"),  # no negative value: read as [0, 1]
+        (np.ones((2, 28, 28, 1), np.float64), "[0,1]"),
+    ],
+)
 def test_value_range_inference_rule(images, expected):
     squeezed, value_range = metrics.image_value_range(images)
     assert value_range == expected and squeezed.shape == (2, 28, 28)
 
 
-@pytest.mark.parametrize("images, value_range, message", [
-    (np.full((2, 28, 28), 200.0), None, r"lie in \[200, 200\], outside the range \[0,1\]"),
-    (np.linspace(-3, 1, 2 * 784).reshape(2, 28, 28), None, r"lie in \[-3, 1\], outside the range \[-1,1\]"),
-    (np.full((2, 28, 28), 0.5), "uint8", None),  # allowed: floats on the 0-255 scale
-    (np.full((2, 28, 28), -0.5), "[0,1]", r"outside the range \[0,1\]"),
-    (np.full((2, 28, 28), 300, np.int32), None, r"lie in \[300, 300\], outside the range 0-255"),
-    (np.full((2, 28, 28), np.nan), None, "images must be finite"),
-    (np.zeros((2, 28, 28)), "0-255", "value_range must be None or one of"),
-    (np.zeros((2, 32, 32)), None, r"shape \(N, 28, 28\) or \(N, 28, 28, 1\)"),
-    (np.zeros((0, 28, 28)), None, "N >= 1"),
-    (np.zeros((2, 28, 28), bool), None, "integers or floats"),
-    ([[0.0]], None, "must be an array"),
-])
+@pytest.mark.parametrize(
+    "images, value_range, message",
+    [
+        (np.full((2, 28, 28), 200.0), None, r"lie in \[200, 200\], outside the range \[0,1\]"),
+        (
+            np.linspace(-3, 1, 2 * 784).reshape(2, 28, 28),
+            None,
+            r"lie in \[-3, 1\], outside the range \[-1,1\]",
+        ),
+        (np.full((2, 28, 28), 0.5), "uint8", None),  # allowed: floats on the 0-255 scale
+        (np.full((2, 28, 28), -0.5), "[0,1]", r"outside the range \[0,1\]"),
+        (
+            np.full((2, 28, 28), 300, np.int32),
+            None,
+            r"lie in \[300, 300\], outside the range 0-255",
+        ),
+        (np.full((2, 28, 28), np.nan), None, "images must be finite"),
+        (np.zeros((2, 28, 28)), "0-255", "value_range must be None or one of"),
+        (np.zeros((2, 32, 32)), None, r"shape \(N, 28, 28\) or \(N, 28, 28, 1\)"),
+        (np.zeros((0, 28, 28)), None, "N >= 1"),
+        (np.zeros((2, 28, 28), bool), None, "integers or floats"),
+        ([[0.0]], None, "must be an array"),
+    ],
+)
 def test_range_and_shape_checks_raise_naming_what_was_found(images, value_range, message):
     if message is None:
         assert metrics.image_value_range(images, value_range)[1] == "uint8"
@@ -241,20 +280,22 @@ def test_inception_score_is_near_10_for_real_digits_and_near_1_for_one_class(tes
 
 def test_real_statistics_are_cached_in_memory_and_on_disk(monkeypatch, tmp_path):
     monkeypatch.setenv(config.CACHE_ENV, str(tmp_path))
-    monkeypatch.setattr(metrics, "_REAL_STATISTICS", {})
+    monkeypatch.setattr(scoring, "_REAL_STATISTICS", {})
     calls = []
-    real_features = metrics.features
+    real_features = scoring.image_features
 
-    def counting_features(images, **kwargs):
+    def counting_features(images, *args, **kwargs):
         calls.append(len(images))
-        return real_features(images, **kwargs)
+        return real_features(images, *args, **kwargs)
 
-    monkeypatch.setattr(metrics, "features", counting_features)
+    monkeypatch.setattr(scoring, "image_features", counting_features)
     first = metrics.real_statistics("test", n=300)
+    assert list((tmp_path / "fid_statistics").glob("*.npz"))
+    monkeypatch.setenv(config.CACHE_ENV, str(tmp_path / "empty"))  # no disk cache: memory only
     second = metrics.real_statistics("test", n=300)
     assert calls == [300]
-    assert list((tmp_path / "fid_statistics").glob("*.npz"))
-    monkeypatch.setattr(metrics, "_REAL_STATISTICS", {})  # a new process: only the disk is left
+    monkeypatch.setenv(config.CACHE_ENV, str(tmp_path))
+    monkeypatch.setattr(scoring, "_REAL_STATISTICS", {})  # a new process: only the disk is left
     third = metrics.real_statistics("test", n=300)
     assert calls == [300]
     for statistics in (second, third):
@@ -285,7 +326,9 @@ def test_cli_fid_prints_fid_floor_and_coverage(tmp_path, capsys):
     assert cli.main(["fid", "--fake", str(fake), "--n", "300"]) == 0
     out = capsys.readouterr().out
     assert "generated: 300 digits" in out and "range [-1,1], inferred" in out
-    assert "FID: " in out and "real-vs-real floor: " in out and "FID of 300 MNIST train digits" in out
+    assert (
+        "FID: " in out and "real-vs-real floor: " in out and "FID of 300 MNIST train digits" in out
+    )
     assert "class coverage: 0:" in out and " 9:" in out
 
 
@@ -293,7 +336,12 @@ def test_cli_fid_takes_a_real_file_as_reference(tmp_path, capsys):
     digits = load_mnist("train", verbose=False)[0]
     np.save(tmp_path / "fake.npy", digits[:300])
     np.save(tmp_path / "real.npy", digits[300:700, :, :, None])
-    assert cli.main(["fid", "--fake", str(tmp_path / "fake.npy"), "--real", str(tmp_path / "real.npy")]) == 0
+    assert (
+        cli.main(
+            ["fid", "--fake", str(tmp_path / "fake.npy"), "--real", str(tmp_path / "real.npy")]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "range uint8, inferred" in out and "reference: 400 real images given" in out
     assert cli.main(["fid", "--fake", str(tmp_path / "fake.npy"), "--real", "tset"]) == 2
@@ -315,13 +363,19 @@ def _save_pickled(path):
     np.save(path, np.array([{"not": "images"}], dtype=object), allow_pickle=True)
 
 
-@pytest.mark.parametrize("make, message", [
-    (None, r"not a readable \.npy file"),
-    (lambda path: path.write_bytes(b"not numpy"), r"not a readable \.npy file"),
-    (_save_pickled, r"not a readable \.npy file"),
-    (lambda path: np.save(path, np.zeros((3, 30, 30), np.float32)), "shape"),
-    (lambda path: np.save(path, np.full((3, 28, 28), 7.0, np.float32)), r"values lie in \[7, 7\]"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (None, r"not a readable \.npy file"),
+        (lambda path: path.write_bytes(b"not numpy"), r"not a readable \.npy file"),
+        (_save_pickled, r"not a readable \.npy file"),
+        (lambda path: np.save(path, np.zeros((3, 30, 30), np.float32)), "shape"),
+        (
+            lambda path: np.save(path, np.full((3, 28, 28), 7.0, np.float32)),
+            r"values lie in \[7, 7\]",
+        ),
+    ],
+)
 def test_cli_fid_bad_file_is_one_line_and_exit_2(tmp_path, capsys, make, message):
     path = tmp_path / "fake.npy"
     if make is not None:
@@ -355,7 +409,9 @@ def test_cli_train_classifier_writes_weights_and_a_log_with_the_command(tmp_path
 def test_w_estimate_vs_fid_averages_the_window_before_each_fid_step():
     steps = np.arange(1, 11)
     w_estimates = steps * 2.0  # W = 2 * step
-    result = metrics.w_estimate_vs_fid(steps, w_estimates, [0, 4, 8, 10], [9.0, 7.0, 5.0, 4.0], window=2)
+    result = metrics.w_estimate_vs_fid(
+        steps, w_estimates, [0, 4, 8, 10], [9.0, 7.0, 5.0, 4.0], window=2
+    )
     # Step 0 has no W estimate before it; step 4 averages steps 3 and 4: (6 + 8) / 2 = 7, etc.
     np.testing.assert_array_equal(result["steps"], [4, 8, 10])
     np.testing.assert_allclose(result["w_estimate"], [7.0, 15.0, 19.0])
@@ -369,8 +425,13 @@ def test_w_estimate_vs_fid_averages_the_window_before_each_fid_step():
 def test_fid_tracker_scores_fixed_latent_vectors_at_start_every_k_steps_and_end(test_digits):
     import keras
 
-    generator = keras.Sequential([keras.Input((8,)), keras.layers.Dense(28 * 28, activation="tanh"),
-                                  keras.layers.Reshape((28, 28, 1))])
+    generator = keras.Sequential(
+        [
+            keras.Input((8,)),
+            keras.layers.Dense(28 * 28, activation="tanh"),
+            keras.layers.Reshape((28, 28, 1)),
+        ]
+    )
     start_weights = generator.get_weights()
 
     class FakeWGAN:  # what the tracker reads from a training.WGAN
@@ -396,12 +457,15 @@ def test_fid_tracker_scores_fixed_latent_vectors_at_start_every_k_steps_and_end(
     # run once on all of them, mean and covariance by numpy, the Frechet distance by eigh.
     z = np.random.default_rng(0).standard_normal((300, 8)).astype(np.float32)
     real = metrics.features(test_digits[0], value_range="uint8")
-    for weights, fid in ((start_weights, tracker.fids[0]),
-                         ([w * 3.0 for w in start_weights], tracker.fids[3])):
+    for weights, fid in (
+        (start_weights, tracker.fids[0]),
+        ([w * 3.0 for w in start_weights], tracker.fids[3]),
+    ):
         generator.set_weights(weights)
         fake = metrics.features(generator(z).numpy(), value_range="[-1,1]")
-        expected = _frechet_by_eigh(fake.mean(0), np.cov(fake, rowvar=False),
-                                    real.mean(0), np.cov(real, rowvar=False))
+        expected = _frechet_by_eigh(
+            fake.mean(0), np.cov(fake, rowvar=False), real.mean(0), np.cov(real, rowvar=False)
+        )
         assert fid == pytest.approx(expected, rel=1e-4)
     with pytest.raises(ValueError, match="every must be an integer >= 1"):
         metrics.fid_tracker(every=0)
@@ -412,7 +476,9 @@ def test_real_vs_real_fid_shapes_and_its_line_fit():
     assert result["fid"].shape == (2, 2) and np.all(result["fid"] > 0)
     np.testing.assert_allclose(result["mean"], result["fid"].mean(axis=1))
     slope, intercept = np.polyfit([1 / 300, 1 / 600], result["mean"], 1)
-    assert result["slope"] == pytest.approx(slope) and result["intercept"] == pytest.approx(intercept)
+    assert result["slope"] == pytest.approx(slope) and result["intercept"] == pytest.approx(
+        intercept
+    )
     with pytest.raises(ValueError, match="sizes must be at least two increasing integers"):
         metrics.real_vs_real_fid([600, 300])
     with pytest.raises(ValueError, match="pool must be an integer >= 600"):
@@ -425,17 +491,32 @@ def test_notebook_04_figures_have_their_panels():
     from wgan_tutorial import plotting
 
     rng = np.random.default_rng(0)
-    figure = plotting.plot_feature_gaussians(rng.normal(size=(50, 5)), rng.normal(1, 2, size=(40, 5)))
+    figure = plotting.plot_feature_gaussians(
+        rng.normal(size=(50, 5)), rng.normal(1, 2, size=(40, 5))
+    )
     assert len(figure.axes) == 1
-    bias = {"sizes": np.array([100, 200]), "fid": np.array([[4.0, 5.0], [2.0, 3.0]]), "mean": np.array([4.5, 2.5]),
-            "std": np.array([0.5, 0.5]), "slope": 400.0, "intercept": 0.5}
+    bias = {
+        "sizes": np.array([100, 200]),
+        "fid": np.array([[4.0, 5.0], [2.0, 3.0]]),
+        "mean": np.array([4.5, 2.5]),
+        "std": np.array([0.5, 0.5]),
+        "slope": 400.0,
+        "intercept": 0.5,
+    }
     assert len(plotting.plot_fid_vs_sample_size(bias).axes) == 2
     coverage = plotting.plot_class_coverage({"a": np.full(10, 0.1), "b": np.eye(10)[3]})
     assert len(coverage.axes) == 2
-    comparison = metrics.w_estimate_vs_fid(np.arange(1, 101), np.linspace(5, 1, 100), [20, 50, 100],
-                                           [300.0, 100.0, 30.0], window=10)
-    assert len(plotting.plot_fid_and_w_estimate(np.arange(1, 101), np.linspace(5, 1, 100), comparison,
-                                                floor=3.0).axes) == 4  # two panels, the FID twin axis, a colorbar
+    comparison = metrics.w_estimate_vs_fid(
+        np.arange(1, 101), np.linspace(5, 1, 100), [20, 50, 100], [300.0, 100.0, 30.0], window=10
+    )
+    assert (
+        len(
+            plotting.plot_fid_and_w_estimate(
+                np.arange(1, 101), np.linspace(5, 1, 100), comparison, floor=3.0
+            ).axes
+        )
+        == 4
+    )  # two panels, the FID twin axis, a colorbar
     with pytest.raises(ValueError, match=r"coverages\['x'\] must have shape \(10,\)"):
         plotting.plot_class_coverage({"x": np.ones(9) / 9})
     plt.close("all")
@@ -447,15 +528,25 @@ def test_gan_baseline_figure_draws_each_run_in_each_panel_and_skips_missing_loss
     from wgan_tutorial import plotting
 
     start = dict(seconds=0.0, critic_loss=None, w_estimate=None, fid=3000.0)
-    runs = {"gp": {"points": [start, dict(seconds=20.0, critic_loss=-5.0, w_estimate=6.0, fid=700.0),
-                              dict(seconds=40.0, critic_loss=-4.0, w_estimate=5.0, fid=400.0)]},
-            "gan": {"points": [start, dict(seconds=20.0, critic_loss=0.3, w_estimate=7.0, fid=2000.0)]}}
+    runs = {
+        "gp": {
+            "points": [
+                start,
+                dict(seconds=20.0, critic_loss=-5.0, w_estimate=6.0, fid=700.0),
+                dict(seconds=40.0, critic_loss=-4.0, w_estimate=5.0, fid=400.0),
+            ]
+        },
+        "gan": {"points": [start, dict(seconds=20.0, critic_loss=0.3, w_estimate=7.0, fid=2000.0)]},
+    }
     figure = plotting.plot_gan_baseline(runs)
     loss_axis, estimate_axis, fid_axis = figure.axes
     assert [list(line.get_ydata()) for line in loss_axis.lines] == [[-5.0, -4.0], [0.3]]
     assert [list(line.get_xdata()) for line in fid_axis.lines] == [[0.0, 20.0, 40.0], [0.0, 20.0]]
     assert fid_axis.get_yscale() == "log" and "s)" in fid_axis.get_xlabel()
-    assert [line.get_label() for line in estimate_axis.lines][:2] == ["WGAN-GP", "GAN, non-saturating"]
+    assert [line.get_label() for line in estimate_axis.lines][:2] == [
+        "WGAN-GP",
+        "GAN, non-saturating",
+    ]
     with pytest.raises(ValueError, match="non-empty 'points'"):
         plotting.plot_gan_baseline({"gp": {"points": []}})
     plt.close("all")
