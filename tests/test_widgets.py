@@ -4,11 +4,13 @@ import json
 import math
 import time
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from wgan_tutorial import cli, training, widgets
 from wgan_tutorial.config import import_tensorflow
+from wgan_tutorial.course import sweep as sweep_module
 
 tf = import_tensorflow()
 import keras  # noqa: E402
@@ -154,7 +156,7 @@ def test_toy_figure_draws_three_labelled_panels_and_a_colour_bar(tiny_result):
     for axes in (critic_axes, norm_axes, w_axes):
         assert axes.get_xlabel() and axes.get_ylabel() and axes.get_title()
     assert "λ = 10" in figure.get_suptitle()
-    widgets.plotting.plt.close(figure)
+    plt.close(figure)
 
 
 def test_toy_explorer_trains_on_a_slider_change_and_serves_cached_settings_again():
@@ -232,7 +234,7 @@ def test_sweep_figure_shares_axes_limits_and_the_mnist_explorer_offers_the_grid(
     figure = widgets.sweep_figure(widgets.sweep_cell(10.0, 5, sweep), sweep)
     other = widgets.sweep_figure(widgets.sweep_cell(0.1, 1, sweep), sweep)
     assert figure.axes[2].get_ylim() == other.axes[2].get_ylim()  # gradient-norm panel
-    widgets.plotting.plt.close("all")
+    plt.close("all")
     box = widgets.mnist_explorer(sweep)
     sliders = [w for w in _descendants(box) if isinstance(w, ipywidgets.SelectionSlider)]
     assert [[value for _, value in s.options] for s in sliders] == [sweep["gp_weights"],
@@ -295,7 +297,7 @@ def test_sweep_command_refuses_a_file_as_its_output_folder(tmp_path, capsys):
 
 def test_sweep_bounded_by_time_alone_thins_its_curves_and_scores_at_the_end(tmp_path,
                                                                             monkeypatch):
-    monkeypatch.setattr(widgets, "SWEEP_CURVE_POINTS", 3)
+    monkeypatch.setattr(sweep_module, "SWEEP_CURVE_POINTS", 3)  # read where run_sweep runs
     trained = []
     train = training.train
     monkeypatch.setattr(training, "train", lambda **kw: trained.append(kw) or train(**kw))
