@@ -389,10 +389,11 @@ def test_defaults_agree_between_the_optimizers_the_config_and_the_help(capsys):
     with pytest.raises(SystemExit):
         cli.main(["train", "--help"])
     help_text = " ".join(capsys.readouterr().out.split())
-    assert f"gp on MNIST {mnist['learning_rate']:g} (Adam" in help_text
-    assert f"gp on MNIST {mnist['batch_size']}," in help_text
+    # the help lists each tuned preset with the value it sets (defaults.PRESETS)
+    assert f"gp on MNIST without labels, CPU: {mnist['learning_rate']:g}" in help_text
+    assert f"penalty on images, CPU: {mnist['batch_size']}" in help_text
     # n_critic = 1 was measured on MNIST only: every other data set keeps the paper's 5
     assert mnist["n_critic"] == defaults.GP_MNIST_N_CRITIC == 1
-    assert f"gp on MNIST {mnist['n_critic']}, measured fastest" in help_text
+    assert f"penalty on MNIST, CPU: {mnist['n_critic']}" in help_text
     for dataset in ("fashion-mnist", "cifar-10", "8gaussians"):
         assert training.default_config("gp", dataset)["n_critic"] == defaults.N_CRITIC == 5

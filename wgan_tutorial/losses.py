@@ -314,24 +314,20 @@ def nothing_after_update(model):
 Loss = collections.namedtuple(
     "Loss", "name description optimizer learning_rate penalised critic_penalty "
             "after_critic_update critic_objective generator_objective critic_normalization "
-            "n_critic beta_2 mnist_generator_norm",
-    defaults=(critic_loss, generator_loss, None, defaults.N_CRITIC, defaults.BETA_2, "none"))
+            "n_critic beta_2",
+    defaults=(critic_loss, generator_loss, None, defaults.N_CRITIC, defaults.BETA_2))
 Loss.__doc__ = """One loss of the registry.
 
 Fields: name; description (one line, with its paper); optimizer ("rmsprop" or "adam", the
-paper's); learning_rate (the paper's); penalised (a gradient penalty: the tuned MNIST
-defaults of `training.default_config` apply); critic_penalty(model, real, fake,
+paper's); learning_rate (the paper's); penalised (a gradient penalty: the tuned presets
+of `defaults.PRESETS` for penalties apply); critic_penalty(model, real, fake,
 labels=None) -> (term added to the critic's loss, logs); after_critic_update(model);
 critic_objective(real_scores, fake_scores) -> the critic's (discriminator's) loss without
 the penalty (default `critic_loss`); generator_objective(fake_scores) -> the generator's
 loss (default `generator_loss`); critic_normalization (what `models.image_critic` and
 `models.toy_critic` wrap or insert in the critic: None, "spectral" or "layer"; default
-None); n_critic (critic updates per generator update in `training.default_config`;
-default `defaults.N_CRITIC`); beta_2 (Adam's second-moment decay; default
-`defaults.BETA_2`, the WGAN-GP paper's 0.9); mnist_generator_norm (the generator's
-normalisation in `training.default_config` on MNIST without labels, "none" or "batch", the
-latter with `defaults.GP_MNIST_LEARNING_RATE`; default "none": measured better for gp only,
-worse for lp and gp-ln).
+None); n_critic (the paper's critic updates per generator update; default `defaults.N_CRITIC`);
+beta_2 (Adam's second-moment decay; default `defaults.BETA_2`, the WGAN-GP paper's 0.9).
 """
 
 LOSSES = {
@@ -340,7 +336,7 @@ LOSSES = {
                  clip_after_update),
     "gp": Loss("gp", "gradient penalty (Gulrajani et al. 2017, arXiv 1704.00028)",
                "adam", defaults.PAPER_LEARNING_RATES["gp"], True, two_sided_penalty,
-               nothing_after_update, mnist_generator_norm=defaults.GP_MNIST_GENERATOR_NORM),
+               nothing_after_update),
     "lp": Loss("lp", "one-sided Lipschitz penalty (Petzka et al. 2018, arXiv 1709.08894)",
                "adam", defaults.PAPER_LEARNING_RATES["lp"], True, one_sided_penalty,
                nothing_after_update),

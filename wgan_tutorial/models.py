@@ -19,37 +19,9 @@
   hidden layer but the first, Gulrajani et al. 2017, Section 4).
 - `sample` / `to_uint8_images`: generate any number of outputs in batches (memory flat).
 
-Why the default sizes (`benchmarks/throughput.py` on this 2-core CPU, TensorFlow 2.21,
-little else running; one generator iteration = n_critic = 5 critic updates + 1 generator
-update at batch 64; "images/s" counts the real images the critic sees, 5 x 64 per
-iteration):
-
-    width   parameters (G + D)   gp: images/s  iterations/s   clip: images/s  iterations/s
-    16      0.28 M                    2065         6.5                4069         12.7
-    32      0.72 M                     501         1.6                1312          4.1
-    64      2.05 M                     249         0.8                 250          0.8
-
-The widely copied Keras example runs 3.1 images/s here. Width 16 is the default: about
-650 times that (130 times even counting only the 64 generated images per iteration), and
-it draws recognisable digits after about 2,000 gp iterations, some 6 minutes on 2 cores, at
-these settings. With `train`'s defaults (batch 32, n_critic 1, `training.default_config`) it
-reaches FID 20 times the real-vs-real floor after about 3,250 steps, some 135 s on 2 cores
-(`benchmarks/keras_recipe.py`'s course run, issue #14).
-Widths 32 and 64 (the official `gan_mnist.py` DIM) are there for longer runs that can
-afford more capacity (e.g. pretrained models). Fast mode (`WGAN_TUTORIAL_FAST=1`) uses
-width 8, so that tests and notebook checks take seconds.
-
-Colour, width 16 (`benchmarks/colour_throughput.py`, gp, batch 64, n_critic 5, measured
-with other work on the same 2 cores: the MNIST model ran at 357 images/s, 1.11 iterations/s
-alongside, a sixth of its idle speed above):
-
-    shape      parameters   images/s   iterations/s   (streamed from a PNG folder)
-    32x32x3    0.26 M          154         0.48           156 / 0.49
-    64x64x3    0.81 M           23         0.07            16 / 0.05
-
-So 32x32 colour costs about twice MNIST's time per step and 64x64 about 15 times; width 16
-stays the default for every shape (8 in fast mode), as chosen for MNIST; it was not tuned
-for colour (a GPU, not a wider model, is what 64x64 needs first).
+Width 16 is the default for every shape (8 in fast mode): it runs hundreds of times the
+images per second of the widely copied Keras example on a 2-core CPU. Measured:
+benchmarks/RESULTS.md, sections "Model width and throughput" and "Colour throughput".
 
 Taught in notebooks/02_wgan_weight_clipping.ipynb, notebooks/03_wgan_gp_mnist.ipynb and
 notebooks/06_your_own_images.ipynb.
@@ -59,6 +31,7 @@ import math
 import numpy as np
 
 from wgan_tutorial import defaults, resources
+from wgan_tutorial.data.registry import CHANNELS, IMAGE_SIZES
 from wgan_tutorial.config import check_number, import_tensorflow, pick
 
 tf = import_tensorflow()
@@ -67,7 +40,6 @@ import keras  # noqa: E402
 DEFAULT_WIDTH_FULL = defaults.MNIST_WIDTH
 DEFAULT_WIDTH_FAST = defaults.MNIST_WIDTH_FAST
 IMAGE_SHAPE = (28, 28, 1)
-IMAGE_SIZES = (28, 32, 64)
 CRITIC_NORMALIZATIONS = (None, "spectral", "layer")
 GENERATOR_NORMALIZATIONS = (None, "batch")
 
@@ -79,9 +51,9 @@ def check_image_shape(image_shape):
     except (TypeError, ValueError):
         shape = None
     if shape is None or len(shape) != 3 or shape[0] != shape[1] or shape[0] not in IMAGE_SIZES \
-            or shape[2] not in (1, 3):
+            or shape[2] not in CHANNELS:
         raise ValueError(f"image_shape must be (S, S, C) with S in {IMAGE_SIZES} and C in "
-                         f"(1, 3), got {image_shape!r}")
+                         f"{CHANNELS}, got {image_shape!r}")
     return shape
 
 

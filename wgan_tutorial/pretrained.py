@@ -10,7 +10,7 @@ Taught in notebooks/02_wgan_weight_clipping.ipynb and notebooks/03_wgan_gp_mnist
 import zipfile
 from pathlib import Path
 
-from wgan_tutorial.config import assets_dir, import_tensorflow
+from wgan_tutorial.config import assets_dir, error_summary, import_tensorflow
 
 tf = import_tensorflow()
 import keras  # noqa: E402
@@ -126,4 +126,4 @@ def load_generator(source):
         return keras.models.load_model(path, compile=False)
     except UNREADABLE_MODEL_ERRORS as error:
         raise ValueError(f"model file {path} is unreadable: "
-                         f"{training.error_summary(error)}") from None
+                         f"{error_summary(error)}") from None
