@@ -41,8 +41,10 @@ def test_environment_files_list_the_same_packages_as_pyproject():
     # Local conda: the course, JupyterLab and the tests.
     expected = runtime | _names(extras["lab"]) | _names(extras["test"])
     assert _names(_conda_pip_requirements(ROOT / "environment.yml")) == expected
-    # Binder: the course only; repo2docker brings JupyterLab, students run no tests.
-    assert _names(_conda_pip_requirements(ROOT / "binder" / "environment.yml")) == runtime
+    # Binder: the course and what it resolved to (scripts/binder_lock.py); repo2docker brings
+    # JupyterLab, students run no tests.
+    binder = _names(_conda_pip_requirements(ROOT / "binder" / "environment.yml"))
+    assert runtime <= binder and not binder & {"jupyterlab", "pytest", "nbval", "playwright"}
 
 
 def _lower_bounds(requirements):
@@ -99,7 +101,9 @@ def test_version_has_one_source_and_a_changes_entry():
     assert PYPROJECT["project"]["dynamic"] == ["version"]
     assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"] == {
         "attr": "wgan_tutorial.__version__"}
-    assert re.search(rf"^## {re.escape(__version__)} ", (ROOT / "CHANGES.md").read_text(), re.M)
+    # A development version's changes are under "Unreleased" (tests/test_release.py).
+    heading = "Unreleased" if ".dev" in __version__ else re.escape(__version__) + " "
+    assert re.search(rf"^## {heading}", (ROOT / "CHANGES.md").read_text(), re.M)
 
 
 def test_conftest_defaults_to_fast_mode_but_honours_an_explicit_setting():
@@ -121,9 +125,8 @@ def test_conftest_defaults_to_fast_mode_but_honours_an_explicit_setting():
 
 
 def _release_tag():
-    from wgan_tutorial import __version__
-
-    return f"v{__version__}"
+    # Every ref users name is main's: tags do not reach their clones (tests/test_release.py).
+    return "main"
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
