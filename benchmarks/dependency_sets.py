@@ -42,6 +42,7 @@ OLDEST = [
     "matplotlib==3.8.0",
     "ipywidgets==7.7.1",
     "tqdm==4.66.0",
+    "pillow==9.3.0",
     "pytest==8.0.0",
     "nbval==0.11.0",
     "playwright==1.40.0",
