@@ -7,6 +7,7 @@ with the package (file and key path), or a closed-form formula. This test reads 
 notebooks and records only (no TensorFlow, no training): it fails when a re-run changes an
 output, or an edit changes the prose, so that the two no longer agree.
 """
+
 import ast
 import json
 import math
@@ -44,8 +45,14 @@ def _output_text(cell):
     return "".join(parts)
 
 
-_OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-              ast.Div: operator.truediv, ast.Pow: operator.pow, ast.USub: operator.neg}
+_OPERATORS = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+    ast.USub: operator.neg,
+}
 
 
 def _evaluate(node):
@@ -95,9 +102,13 @@ def _label(claim):
 
 @pytest.mark.parametrize("claim", CLAIMS, ids=[_label(claim) for claim in CLAIMS])
 def test_quoted_number_matches_its_source(claim):
-    markdown = _squash(" ".join("".join(cell["source"])
-                                for cell in _notebook(claim["notebook"])["cells"]
-                                if cell["cell_type"] == "markdown"))
+    markdown = _squash(
+        " ".join(
+            "".join(cell["source"])
+            for cell in _notebook(claim["notebook"])["cells"]
+            if cell["cell_type"] == "markdown"
+        )
+    )
     assert _squash(claim["quote"]) in markdown, "the quote is no longer in the notebook's prose"
     number = source_number(claim["source"]) * claim.get("scale", 1.0)
     if "at_most" in claim:
@@ -106,13 +117,16 @@ def test_quoted_number_matches_its_source(claim):
     assert claim["value"] in claim["quote"]
     quoted = float(claim["value"].replace(",", ""))
     assert math.isclose(_rounded(number, claim), quoted, rel_tol=1e-9), (
-        f"the prose says {claim['value']}, the source {number:g}")
+        f"the prose says {claim['value']}, the source {number:g}"
+    )
 
 
 def test_claims_cover_every_notebook_with_checked_numbers():
     """The table names existing notebooks only, and each of its claims once."""
     names = {path.stem for path in (ROOT / "notebooks").glob("*.ipynb")}
     assert {claim["notebook"] for claim in CLAIMS} <= names
-    keys = [(claim["notebook"], claim["quote"], claim["value"], json.dumps(claim["source"]))
-            for claim in CLAIMS]
+    keys = [
+        (claim["notebook"], claim["quote"], claim["value"], json.dumps(claim["source"]))
+        for claim in CLAIMS
+    ]
     assert len(keys) == len(set(keys))
