@@ -5,6 +5,7 @@ folder and TensorFlow's log noise off, so a test run is the same on every machin
 not. An explicit `WGAN_TUTORIAL_FAST=0` is honoured: then the notebooks run as students run
 them and are compared with their committed outputs (see the README, "Testing the course").
 """
+
 import os
 import tempfile
 

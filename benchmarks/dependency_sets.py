@@ -19,6 +19,7 @@ non-zero when a set fails. Needs the package registry; the suite itself runs off
 
 The two suites run sequentially, never in parallel: each is CPU-bound.
 """
+
 import argparse
 import os
 import re
@@ -95,27 +96,42 @@ def run_set(name, tree, scratch):
     install_seconds = time.monotonic() - started
     after = installed_versions(python)
     changed = {k: (pinned[k], after[k]) for k in NAMES if pinned[k] != after[k]}
-    python_version = run([str(python), "-c", "import sys; print(sys.version.split()[0])"],
-                         capture_output=True).stdout.strip()
+    python_version = run(
+        [str(python), "-c", "import sys; print(sys.version.split()[0])"], capture_output=True
+    ).stdout.strip()
     print(f"\n=== {name} set: Python {python_version}", flush=True)
     print(" | ".join(f"{k} {v}" for k, v in after.items()))
-    print(f"install: {install_seconds:.0f} s, environment {folder_size_mb(venv):.0f} MB"
-          + (f"; the package's install CHANGED {changed}" if changed else
-             "; the package's install changed no version of the set"))
-    environment = {k: v for k, v in os.environ.items()
-                   if k not in ("WGAN_TUTORIAL_FAST", "WGAN_TUTORIAL_MNIST", "VIRTUAL_ENV")}
+    print(
+        f"install: {install_seconds:.0f} s, environment {folder_size_mb(venv):.0f} MB"
+        + (
+            f"; the package's install CHANGED {changed}"
+            if changed
+            else "; the package's install changed no version of the set"
+        )
+    )
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("WGAN_TUTORIAL_FAST", "WGAN_TUTORIAL_MNIST", "VIRTUAL_ENV")
+    }
     environment["PATH"] = f"{venv / 'bin'}{os.pathsep}{environment.get('PATH', '')}"
     started = time.monotonic()
     deselect = [f"--deselect={test}" for test in DESELECTED[name]]
     for test in DESELECTED[name]:
         print(f"deselected: {test} (JupyterLab 4 renders ipywidgets 8 only)")
-    tested = subprocess.run([str(python), "-m", "pytest", "-q", "-p", "no:randomly", *deselect],
-                            cwd=tree,
-                            env=environment, capture_output=True, text=True)
+    tested = subprocess.run(
+        [str(python), "-m", "pytest", "-q", "-p", "no:randomly", *deselect],
+        cwd=tree,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
     test_seconds = time.monotonic() - started
     log = (tested.stdout + tested.stderr).splitlines()
-    closing = next((line for line in reversed(log) if re.search(r"\d+ (passed|failed)", line)),
-                   "(no pytest summary line)")
+    closing = next(
+        (line for line in reversed(log) if re.search(r"\d+ (passed|failed)", line)),
+        "(no pytest summary line)",
+    )
     failures = [line for line in log if line.startswith(("FAILED", "ERROR"))]
     print(f"pytest: {closing.strip('= ')} (exit {tested.returncode}, {test_seconds:.0f} s)")
     for line in failures:
@@ -130,10 +146,14 @@ def main(argv=None):
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     args = parser.parse_args(argv)
     scratch = Path(tempfile.mkdtemp(prefix="wgan_tutorial_sets_"))
-    commit = run(["git", "-C", str(ROOT), "rev-parse", "--short", args.ref],
-                 capture_output=True).stdout.strip()
-    print(f"testing commit {commit} ({args.ref}) with {sys.executable.rsplit(os.sep, 1)[-1]} "
-          f"{sys.version.split()[0]}", flush=True)
+    commit = run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", args.ref], capture_output=True
+    ).stdout.strip()
+    print(
+        f"testing commit {commit} ({args.ref}) with {sys.executable.rsplit(os.sep, 1)[-1]} "
+        f"{sys.version.split()[0]}",
+        flush=True,
+    )
     try:
         tree = export(args.ref, scratch)
         names = ["oldest", "newest"] if args.set == "both" else [args.set]
@@ -141,7 +161,9 @@ def main(argv=None):
     finally:
         if not args.keep:
             shutil.rmtree(scratch, ignore_errors=True)
-    print("\n" + ", ".join(f"{name}: {'passed' if ok else 'FAILED'}" for name, ok in results.items()))
+    print(
+        "\n" + ", ".join(f"{name}: {'passed' if ok else 'FAILED'}" for name, ok in results.items())
+    )
     return 0 if all(results.values()) else 1
 
 

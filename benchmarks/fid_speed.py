@@ -17,6 +17,7 @@ Prints three lines:
   float32 matmul, `roofline.peak_flops`): the time that `fid(a, b)` could not beat without
   a cheaper feature network, and the share of that peak the features reach.
 """
+
 import os
 import statistics
 import time
@@ -53,7 +54,9 @@ def main():
     rows = metrics.features(generated, progress=False)
     features_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    value = metrics.frechet_distance(*metrics.feature_statistics(rows), *metrics.real_statistics("test"))
+    value = metrics.frechet_distance(
+        *metrics.feature_statistics(rows), *metrics.real_statistics("test")
+    )
     frechet_seconds = time.perf_counter() - started
 
     pair_times = []
@@ -68,18 +71,25 @@ def main():
     floor_seconds = 2 * N * classifier_flops / peak
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(f"FID of {len(generated):,} digits vs MNIST test ({description}, fast mode "
-          f"{'on' if config.fast_mode() else 'off'}, {cores} cores): classifier load {load_seconds:.2f} s, real "
-          f"statistics {statistics_seconds:.2f} s (computed, or read from the cache), first FID call "
-          f"{first_seconds:.2f} s, second {features_seconds + frechet_seconds:.2f} s = features {features_seconds:.2f} s + Frechet "
-          f"{frechet_seconds:.3f} s; FID {value:.2f}")
-    print(f"metrics.fid(a, b), {N:,} training vs {N:,} test digits, nothing cached: median "
-          f"{pair_seconds:.2f} s of {REPEATS} calls ({', '.join(f'{t:.2f}' for t in pair_times)} s); "
-          f"FID {pair_value:.2f}")
-    print(f"limit: the classifier's forward is {classifier_flops / 1e6:.2f} MFLOP per image, "
-          f"{2 * N * classifier_flops / 1e9:.1f} GFLOP for {2 * N:,} images; at this machine's peak "
-          f"{peak / 1e9:.1f} GFLOP/s (2048^3 float32 matmul) that is {floor_seconds:.2f} s; "
-          f"fid(a, b) runs at {floor_seconds / pair_seconds:.0%} of the peak")
+    print(
+        f"FID of {len(generated):,} digits vs MNIST test ({description}, fast mode "
+        f"{'on' if config.fast_mode() else 'off'}, {cores} cores): classifier load "
+        f"{load_seconds:.2f} s, real statistics {statistics_seconds:.2f} s (computed, or read "
+        f"from the cache), first FID call {first_seconds:.2f} s, second "
+        f"{features_seconds + frechet_seconds:.2f} s = features {features_seconds:.2f} s + "
+        f"Frechet {frechet_seconds:.3f} s; FID {value:.2f}"
+    )
+    print(
+        f"metrics.fid(a, b), {N:,} training vs {N:,} test digits, nothing cached: median "
+        f"{pair_seconds:.2f} s of {REPEATS} calls ({', '.join(f'{t:.2f}' for t in pair_times)} s); "
+        f"FID {pair_value:.2f}"
+    )
+    print(
+        f"limit: the classifier's forward is {classifier_flops / 1e6:.2f} MFLOP per image, "
+        f"{2 * N * classifier_flops / 1e9:.1f} GFLOP for {2 * N:,} images; at this machine's peak "
+        f"{peak / 1e9:.1f} GFLOP/s (2048^3 float32 matmul) that is {floor_seconds:.2f} s; "
+        f"fid(a, b) runs at {floor_seconds / pair_seconds:.0%} of the peak"
+    )
 
 
 if __name__ == "__main__":

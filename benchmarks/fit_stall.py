@@ -13,6 +13,7 @@ its last step to `train` returning:
 Full MNIST (`WGAN_TUTORIAL_MNIST`) is not needed: the package's subset serves. Run it alone
 on the machine; the "after the last step" column is the figure to read.
 """
+
 import argparse
 import statistics
 import time
@@ -44,7 +45,11 @@ def timed_train(steps):
     clock = _Clock()
     started = time.perf_counter()
     training.train(loss="gp", dataset="mnist", steps=steps, progress=False, callbacks=[clock])
-    return clock.began - started, clock.last_step - clock.began, time.perf_counter() - clock.last_step
+    return (
+        clock.began - started,
+        clock.last_step - clock.began,
+        time.perf_counter() - clock.last_step,
+    )
 
 
 def main():
@@ -53,8 +58,10 @@ def main():
     parser.add_argument("--rounds", type=int, default=3, help="runs of each pipeline")
     args = parser.parse_args()
     package_prefetched = data.prefetched
-    variants = {"autotuning off (package)": package_prefetched,
-                "autotuning on (TF default)": _autotuned}
+    variants = {
+        "autotuning off (package)": package_prefetched,
+        "autotuning on (TF default)": _autotuned,
+    }
     after = {name: [] for name in variants}
     print(f"train(loss='gp', dataset='mnist', steps={args.steps}), seconds:")
     for round_ in range(args.rounds):
@@ -65,12 +72,17 @@ def main():
             finally:
                 data.pipeline.prefetched = package_prefetched
             after[name].append(tail)
-            print(f"  round {round_ + 1}, {name:26s} before fit {before:5.2f}, steps "
-                  f"{steps:6.2f}, after the last step {tail:5.2f}", flush=True)
+            print(
+                f"  round {round_ + 1}, {name:26s} before fit {before:5.2f}, steps "
+                f"{steps:6.2f}, after the last step {tail:5.2f}",
+                flush=True,
+            )
     for name, tails in after.items():
         stalled = sum(tail > 1.0 for tail in tails)
-        print(f"{name:26s} after the last step: median {statistics.median(tails):.2f} s, "
-              f"max {max(tails):.2f} s; over 1 s in {stalled} of {len(tails)} runs")
+        print(
+            f"{name:26s} after the last step: median {statistics.median(tails):.2f} s, "
+            f"max {max(tails):.2f} s; over 1 s in {stalled} of {len(tails)} runs"
+        )
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ by the exact W1 (`divergences.w1_point_clouds`) between 300 generated and 300 re
 Prints one line per point and writes everything, with the command line (per part), the
 load average and the versions (no path of the machine), to `--out` as JSON.
 """
+
 import argparse
 import json
 import os
@@ -50,15 +51,17 @@ import numpy as np
 from wgan_tutorial import config as package_config
 
 MNIST_RUNS = {  # name -> train() keyword arguments beyond the shared ones
-    "gp": dict(loss="gp", n_critic=5, critic_lr_scale=1.0, learning_rate=1e-3,
-               generator_norm="none"),
+    "gp": dict(
+        loss="gp", n_critic=5, critic_lr_scale=1.0, learning_rate=1e-3, generator_norm="none"
+    ),
     "gan": dict(loss="gan", ema=0.999),
     "gan-minimax": dict(loss="gan-minimax", ema=0.999),
     "sn": dict(loss="sn", learning_rate=1e-3, batch_size=32, ema=0.999),
 }
 TOY_RUNS = ("clip", "gp", "sn")
-TOY_SETTINGS = dict(dataset="8gaussians", width=64, depth=3, batch_size=256, n_critic=5,
-                    learning_rate=2e-3)
+TOY_SETTINGS = dict(
+    dataset="8gaussians", width=64, depth=3, batch_size=256, n_critic=5, learning_rate=2e-3
+)
 TOY_POINTS = 300
 UNLIMITED_STEPS = 10**9
 
@@ -106,28 +109,51 @@ def mnist_run(name, seconds, every, n):
 
     def evaluate(model, window, training_seconds):
         images = models.sample(model.sampler, n, seed=0)
-        means = {key: (float(np.mean([row[key] for row in window])) if window else None)
-                 for key in ("critic_loss", "generator_loss", "w_estimate")}
-        point = dict(step=model.step, seconds=round(training_seconds, 2),
-                     fid=metrics.fid_to_real(images, "test", value_range="[-1,1]",
-                                             progress=False),
-                     coverage=metrics.class_coverage(images, value_range="[-1,1]",
-                                                     progress=False).round(4).tolist(),
-                     **means)
+        means = {
+            key: (float(np.mean([row[key] for row in window])) if window else None)
+            for key in ("critic_loss", "generator_loss", "w_estimate")
+        }
+        point = dict(
+            step=model.step,
+            seconds=round(training_seconds, 2),
+            fid=metrics.fid_to_real(images, "test", value_range="[-1,1]", progress=False),
+            coverage=metrics.class_coverage(images, value_range="[-1,1]", progress=False)
+            .round(4)
+            .tolist(),
+            **means,
+        )
         points.append(point)
-        print(f"{name:12s} step {point['step']:5d} {point['seconds']:6.1f} s  FID "
-              f"{point['fid']:7.1f}  critic loss {_show(means['critic_loss'])}  W estimate "
-              f"{_show(means['w_estimate'])}  classes {min(point['coverage']):.3f}-"
-              f"{max(point['coverage']):.3f}", flush=True)
+        print(
+            f"{name:12s} step {point['step']:5d} {point['seconds']:6.1f} s  FID "
+            f"{point['fid']:7.1f}  critic loss {_show(means['critic_loss'])}  W estimate "
+            f"{_show(means['w_estimate'])}  classes {min(point['coverage']):.3f}-"
+            f"{max(point['coverage']):.3f}",
+            flush=True,
+        )
 
     options = dict(dataset="mnist", width=16, seed=0, **MNIST_RUNS[name])
-    wgan, _ = training.train(steps=UNLIMITED_STEPS, progress=False, callbacks=[
-        _equal_time_callback(keras, seconds, every, evaluate)], **options)
+    wgan, _ = training.train(
+        steps=UNLIMITED_STEPS,
+        progress=False,
+        callbacks=[_equal_time_callback(keras, seconds, every, evaluate)],
+        **options,
+    )
     config = training.default_config(options["loss"], "mnist")
     config.update(options)
-    settings = {key: config[key] for key in ("loss", "width", "n_critic", "batch_size",
-                                             "learning_rate", "critic_lr_scale", "beta_1",
-                                             "ema", "seed")}
+    settings = {
+        key: config[key]
+        for key in (
+            "loss",
+            "width",
+            "n_critic",
+            "batch_size",
+            "learning_rate",
+            "critic_lr_scale",
+            "beta_1",
+            "ema",
+            "seed",
+        )
+    }
     settings["beta_2"] = float(wgan.critic_optimizer.beta_2)
     return dict(settings=settings, points=points)
 
@@ -143,31 +169,50 @@ def toy_run(loss, seconds):
     from wgan_tutorial import data, divergences, models, training
 
     clock = _equal_time_callback(keras, seconds, seconds, lambda *args: None)
-    wgan, history = training.train(loss=loss, steps=UNLIMITED_STEPS, seed=0, progress=False,
-                                   callbacks=[clock], **TOY_SETTINGS)
+    wgan, history = training.train(
+        loss=loss, steps=UNLIMITED_STEPS, seed=0, progress=False, callbacks=[clock], **TOY_SETTINGS
+    )
     real = data.toy_samples("8gaussians", TOY_POINTS, seed=1)
     fake = models.sample(wgan.generator, TOY_POINTS, seed=2)
-    result = dict(steps=wgan.step, w_estimate=float(history["w_estimate"][-1]),
-                  w1=float(divergences.w1_point_clouds(real, fake)))
-    print(f"toy {loss:5s} {result['steps']:5d} steps in {seconds:g} s: exact W1 "
-          f"{result['w1']:.3f}, W estimate {result['w_estimate']:.3f}", flush=True)
+    result = dict(
+        steps=wgan.step,
+        w_estimate=float(history["w_estimate"][-1]),
+        w1=float(divergences.w1_point_clouds(real, fake)),
+    )
+    print(
+        f"toy {loss:5s} {result['steps']:5d} steps in {seconds:g} s: exact W1 "
+        f"{result['w1']:.3f}, W estimate {result['w_estimate']:.3f}",
+        flush=True,
+    )
     return result
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=120.0,
-                        help="training seconds per MNIST run (default 120)")
-    parser.add_argument("--every", type=float, default=20.0,
-                        help="training seconds between points (default 20)")
+    parser.add_argument(
+        "--seconds", type=float, default=120.0, help="training seconds per MNIST run (default 120)"
+    )
+    parser.add_argument(
+        "--every", type=float, default=20.0, help="training seconds between points (default 20)"
+    )
     parser.add_argument("--n", type=int, default=2000, help="samples per FID (default 2000)")
-    parser.add_argument("--toy-seconds", type=float, default=10.0,
-                        help="seconds per toy run; 0 skips the toys (default 10)")
+    parser.add_argument(
+        "--toy-seconds",
+        type=float,
+        default=10.0,
+        help="seconds per toy run; 0 skips the toys (default 10)",
+    )
     parser.add_argument("--runs", nargs="*", default=list(MNIST_RUNS), choices=list(MNIST_RUNS))
-    parser.add_argument("--toys-only", action="store_true",
-                        help="run the toys only and replace them in an existing --out")
-    parser.add_argument("--out", default="wgan_tutorial/assets/baseline/gan_baseline.json",
-                        help="JSON file to write (relative to the current folder)")
+    parser.add_argument(
+        "--toys-only",
+        action="store_true",
+        help="run the toys only and replace them in an existing --out",
+    )
+    parser.add_argument(
+        "--out",
+        default="wgan_tutorial/assets/baseline/gan_baseline.json",
+        help="JSON file to write (relative to the current folder)",
+    )
     args = parser.parse_args()
     if package_config.fast_mode():
         raise SystemExit("run without WGAN_TUTORIAL_FAST: the benchmark measures full models")
@@ -176,22 +221,37 @@ def main():
     command = " ".join(["python", "benchmarks/gan_baseline.py"] + sys.argv[1:])
     out = os.path.normpath(args.out)
     started = time.perf_counter()
-    machine = dict(cpus=os.cpu_count(), load_average_before=_load(),
-                   python=platform.python_version(), tensorflow=tf.__version__)
+    machine = dict(
+        cpus=os.cpu_count(),
+        load_average_before=_load(),
+        python=platform.python_version(),
+        tensorflow=tf.__version__,
+    )
     if args.toys_only:
         with open(out) as handle:
             record = json.load(handle)
     else:
         mnist = {name: mnist_run(name, args.seconds, args.every, args.n) for name in args.runs}
-        record = dict(command=command, date=_today(), machine=machine,
-                      mnist=dict(seconds=args.seconds, every=args.every, n=args.n,
-                                 fid_reference="test", runs=mnist))
+        record = dict(
+            command=command,
+            date=_today(),
+            machine=machine,
+            mnist=dict(
+                seconds=args.seconds, every=args.every, n=args.n, fid_reference="test", runs=mnist
+            ),
+        )
         machine["load_average_after"] = _load()
     if args.toy_seconds > 0:
         toys = {loss: toy_run(loss, args.toy_seconds) for loss in TOY_RUNS}
-        record["toys"] = dict(command=command, date=_today(), machine=machine,
-                              seconds=args.toy_seconds, samples=TOY_POINTS,
-                              settings=TOY_SETTINGS, runs=toys)
+        record["toys"] = dict(
+            command=command,
+            date=_today(),
+            machine=machine,
+            seconds=args.toy_seconds,
+            samples=TOY_POINTS,
+            settings=TOY_SETTINGS,
+            runs=toys,
+        )
         machine["load_average_after"] = _load()
     wall = time.perf_counter() - started
     if not args.toys_only:
@@ -209,6 +269,7 @@ def _load():
 
 def _today():
     return time.strftime("%Y-%m-%d", time.gmtime())
+
 
 if __name__ == "__main__":
     main()

@@ -13,6 +13,7 @@ Run it alone on the machine, at normal priority, as the numbers quoted in models
 A configuration is WIDTHxBATCH (the model width of `models.mnist_generator` /
 `models.mnist_critic`, and the batch size per critic update).
 """
+
 import argparse
 import os
 import time
@@ -54,14 +55,16 @@ def measure(width, batch_size, seconds, n_critic=5, noise_dim=defaults.NOISE_DIM
     wgan.compile()
     clock = _StepClock(seconds)
     dataset = mnist_dataset(batch_size * n_critic, seed=0)
-    wgan.fit(dataset, steps_per_epoch=10**6, epochs=1, verbose=0, shuffle=False,
-             callbacks=[clock])
+    wgan.fit(dataset, steps_per_epoch=10**6, epochs=1, verbose=0, shuffle=False, callbacks=[clock])
     steps_per_second = clock.timed_steps / clock.elapsed
     params = generator.count_params() + critic.count_params()
-    print(f"width {width:3d} batch {batch_size:4d}: params {params / 1e6:5.2f} M, "
-          f"images/s {steps_per_second * batch_size * n_critic:7.1f}, "
-          f"generator steps/s {steps_per_second:6.2f} "
-          f"({clock.timed_steps} steps in {clock.elapsed:.1f} s)", flush=True)
+    print(
+        f"width {width:3d} batch {batch_size:4d}: params {params / 1e6:5.2f} M, "
+        f"images/s {steps_per_second * batch_size * n_critic:7.1f}, "
+        f"generator steps/s {steps_per_second:6.2f} "
+        f"({clock.timed_steps} steps in {clock.elapsed:.1f} s)",
+        flush=True,
+    )
     return steps_per_second
 
 
@@ -69,7 +72,9 @@ def _config(text):
     try:
         width, batch = (int(part) for part in text.lower().split("x"))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be WIDTHxBATCH such as 16x64, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"must be WIDTHxBATCH such as 16x64, got {text!r}"
+        ) from None
     if width < 1 or batch < 1:
         raise argparse.ArgumentTypeError(f"width and batch must be >= 1, got {text!r}")
     return width, batch
@@ -77,15 +82,26 @@ def _config(text):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--configs", type=_config, nargs="+",
-                        default=[(8, 64), (16, 32), (16, 64), (16, 128), (24, 64), (32, 64)],
-                        help="WIDTHxBATCH pairs (default 8x64 16x32 16x64 16x128 24x64 32x64)")
-    parser.add_argument("--seconds", type=float, default=10.0,
-                        help="timed seconds per configuration after the warm-up (default 10)")
+    parser.add_argument(
+        "--configs",
+        type=_config,
+        nargs="+",
+        default=[(8, 64), (16, 32), (16, 64), (16, 128), (24, 64), (32, 64)],
+        help="WIDTHxBATCH pairs (default 8x64 16x32 16x64 16x128 24x64 32x64)",
+    )
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=10.0,
+        help="timed seconds per configuration after the warm-up (default 10)",
+    )
     args = parser.parse_args()
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(f"TensorFlow {tf.__version__}, Keras {keras.__version__}, {cores} CPU cores, "
-          f"WGAN-GP n_critic 5", flush=True)
+    print(
+        f"TensorFlow {tf.__version__}, Keras {keras.__version__}, {cores} CPU cores, "
+        f"WGAN-GP n_critic 5",
+        flush=True,
+    )
     for width, batch_size in args.configs:
         measure(width, batch_size, args.seconds)
 

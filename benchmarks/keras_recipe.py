@@ -23,6 +23,7 @@ second, real images per second through the critic, the FID each reached at the e
 many times sooner the course's run reached the recipe's final FID (linear interpolation of
 log FID between the course's checkpoints).
 """
+
 import argparse
 import math
 import sys
@@ -33,8 +34,16 @@ import fid_vs_time  # noqa: E402
 
 RUNS = {
     "course": dict(checkpoint_every=150),
-    "keras example": dict(width=64, batch_size=512, n_critic=3, learning_rate=2e-4,
-                          critic_lr_scale=1.0, beta_1=0.5, ema=0.0, checkpoint_every=3),
+    "keras example": dict(
+        width=64,
+        batch_size=512,
+        n_critic=3,
+        learning_rate=2e-4,
+        critic_lr_scale=1.0,
+        beta_1=0.5,
+        ema=0.0,
+        checkpoint_every=3,
+    ),
 }
 
 
@@ -56,8 +65,9 @@ def seconds_to_reach(points, target):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="folder for the two run folders")
-    parser.add_argument("--max-seconds", type=float, default=300.0,
-                        help="training seconds per run (default 300)")
+    parser.add_argument(
+        "--max-seconds", type=float, default=300.0, help="training seconds per run (default 300)"
+    )
     parser.add_argument("--n", type=int, default=10_000, help="samples per FID (default 10,000)")
     args = parser.parse_args()
     from wgan_tutorial import training
@@ -77,9 +87,11 @@ def main():
         seconds, step, value, floor = result["points"][-1]
         config = result["config"]
         images = step * config["n_critic"] * config["batch_size"]
-        print(f"{name:14s}: {step:6d} generator steps in {seconds:5.0f} s = {step / seconds:6.2f} "
-              f"steps/s, {images / seconds:7.0f} real images/s, FID {value:7.1f} "
-              f"= {value / floor:6.1f} x floor")
+        print(
+            f"{name:14s}: {step:6d} generator steps in {seconds:5.0f} s = {step / seconds:6.2f} "
+            f"steps/s, {images / seconds:7.0f} real images/s, FID {value:7.1f} "
+            f"= {value / floor:6.1f} x floor"
+        )
     recipe_fid = results["keras example"]["points"][-1][2]
     recipe_seconds = results["keras example"]["points"][-1][0]
     course_curve = [(seconds, value) for seconds, _, value, _ in results["course"]["points"]]
@@ -87,13 +99,17 @@ def main():
     if reached is None:
         print(f"the course's run never reached the recipe's final FID {recipe_fid:.1f}")
     elif reached == course_curve[0][0]:
-        print(f"the course's defaults were below the recipe's final FID ({recipe_fid:.1f} after "
-              f"{recipe_seconds:.0f} s) at their first checkpoint, {reached:.0f} s: at least "
-              f"{recipe_seconds / reached:.0f} times sooner")
+        print(
+            f"the course's defaults were below the recipe's final FID ({recipe_fid:.1f} after "
+            f"{recipe_seconds:.0f} s) at their first checkpoint, {reached:.0f} s: at least "
+            f"{recipe_seconds / reached:.0f} times sooner"
+        )
     else:
-        print(f"the course's defaults reached the recipe's final FID ({recipe_fid:.1f} after "
-              f"{recipe_seconds:.0f} s) after {reached:.0f} s: {recipe_seconds / reached:.0f} "
-              f"times sooner")
+        print(
+            f"the course's defaults reached the recipe's final FID ({recipe_fid:.1f} after "
+            f"{recipe_seconds:.0f} s) after {reached:.0f} s: {recipe_seconds / reached:.0f} "
+            f"times sooner"
+        )
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ Prints:
 
 Timings are medians of repeated runs after a warm-up; run it on an otherwise idle machine.
 """
+
 import argparse
 import os
 import statistics
@@ -189,8 +190,9 @@ def main():
         "critic W-loss fwd+bwd": median_seconds(lambda: fetch(critic_wasserstein()), args.seconds),
     }
     if args.loss == "gp":
-        parts["penalty double backward"] = median_seconds(lambda: fetch(critic_penalty()),
-                                                          args.seconds)
+        parts["penalty double backward"] = median_seconds(
+            lambda: fetch(critic_penalty()), args.seconds
+        )
     parts["generator update"] = median_seconds(lambda: fetch(generator_update()), args.seconds)
     dataset = data.mnist_dataset(k * batch, seed=0)
     iterator = iter(dataset)
@@ -200,45 +202,73 @@ def main():
     # them (up to 18 % between two consecutive fit() calls on the 2-core machine) falls on both
     graph_rounds, fit_rounds = [], []
     for _ in range(ROUNDS):
-        graph_rounds.append(median_seconds(lambda: fetch(train_step(stacked)),
-                                           args.seconds / ROUNDS))
+        graph_rounds.append(
+            median_seconds(lambda: fetch(train_step(stacked)), args.seconds / ROUNDS)
+        )
         clock = StepClock()
-        wgan.fit(dataset, epochs=1, verbose=0, shuffle=False, callbacks=[clock],
-                 steps_per_epoch=max(20, int(args.seconds / ROUNDS / graph_rounds[-1])))
+        wgan.fit(
+            dataset,
+            epochs=1,
+            verbose=0,
+            shuffle=False,
+            callbacks=[clock],
+            steps_per_epoch=max(20, int(args.seconds / ROUNDS / graph_rounds[-1])),
+        )
         fit_rounds.append(statistics.median(clock.durations[1:]))  # the first waits for data
     step_seconds, fit_seconds = statistics.median(graph_rounds), statistics.median(fit_rounds)
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(f"WGAN-{args.loss} on MNIST: width {config['width']}, batch {batch}, n_critic {k}, "
-          f"{cores} cores, TensorFlow {tf.__version__}")
-    print(f"forward FLOPs per sample: generator {f_g / 1e6:.2f} M, critic {f_c / 1e6:.2f} M; "
-          f"one training step {flops / 1e9:.3f} GFLOP")
+    print(
+        f"WGAN-{args.loss} on MNIST: width {config['width']}, batch {batch}, n_critic {k}, "
+        f"{cores} cores, TensorFlow {tf.__version__}"
+    )
+    print(
+        f"forward FLOPs per sample: generator {f_g / 1e6:.2f} M, critic {f_c / 1e6:.2f} M; "
+        f"one training step {flops / 1e9:.3f} GFLOP"
+    )
     print(f"peak (2048^3 float32 matmul): {peak / 1e9:.1f} GFLOP/s")
-    print(f"step as one graph: {step_seconds * 1e3:.1f} ms = {1 / step_seconds:.1f} steps/s, "
-          f"{flops / step_seconds / 1e9:.2f} GFLOP/s = {flops / step_seconds / peak:.1%} of peak")
-    print(f"fit() per step (median of its steps, {ROUNDS} rounds alternating with the graph's): "
-          f"{fit_seconds * 1e3:.1f} ms = {1 / fit_seconds:.1f} steps/s (over the graph: "
-          f"{(fit_seconds - step_seconds) * 1e3:.1f} ms); input "
-          f"pipeline alone: {pipeline_seconds * 1e3:.2f} ms per stacked batch")
-    per_update = {"generator forward (B)": k, "critic W-loss fwd+bwd": k,
-                  "penalty double backward": k, "generator update": 1}
+    print(
+        f"step as one graph: {step_seconds * 1e3:.1f} ms = {1 / step_seconds:.1f} steps/s, "
+        f"{flops / step_seconds / 1e9:.2f} GFLOP/s = {flops / step_seconds / peak:.1%} of peak"
+    )
+    print(
+        f"fit() per step (median of its steps, {ROUNDS} rounds alternating with the graph's): "
+        f"{fit_seconds * 1e3:.1f} ms = {1 / fit_seconds:.1f} steps/s (over the graph: "
+        f"{(fit_seconds - step_seconds) * 1e3:.1f} ms); input "
+        f"pipeline alone: {pipeline_seconds * 1e3:.2f} ms per stacked batch"
+    )
+    per_update = {
+        "generator forward (B)": k,
+        "critic W-loss fwd+bwd": k,
+        "penalty double backward": k,
+        "generator update": 1,
+    }
     print("where one step's time goes (each part timed alone, x its count per step):")
     for name, seconds in parts.items():
         share = per_update[name] * seconds / step_seconds
-        print(f"  {name:26s} {seconds * 1e3:7.2f} ms x {per_update[name]} = {share:6.1%} "
-              f"of the step")
-    rows = [(model.name, layer, layer_seconds(layer, batch, args.seconds / 10))
-            for model in (generator, critic) for layer in model.layers if flops_of(layer)]
+        print(
+            f"  {name:26s} {seconds * 1e3:7.2f} ms x {per_update[name]} = {share:6.1%} of the step"
+        )
+    rows = [
+        (model.name, layer, layer_seconds(layer, batch, args.seconds / 10))
+        for model in (generator, critic)
+        for layer in model.layers
+        if flops_of(layer)
+    ]
     all_flops = sum(flops_of(layer) for _, layer, _ in rows)
     all_seconds = sum(seconds for _, _, seconds in rows)
-    print(f"each weighted layer alone, forward + input and weight gradients, batch {batch} "
-          f"(shares: of these layers' FLOPs and of their summed time):")
+    print(
+        f"each weighted layer alone, forward + input and weight gradients, batch {batch} "
+        f"(shares: of these layers' FLOPs and of their summed time):"
+    )
     for model_name, layer, seconds in rows:
         rate = 3 * flops_of(layer) * batch / seconds
         shape = f"{tuple(layer.input.shape[1:])} -> {tuple(layer.output.shape[1:])}"
-        print(f"  {model_name:9s} {layer.name:19s} {shape:28s} {seconds * 1e3:5.2f} ms "
-              f"{rate / 1e9:6.1f} GFLOP/s   FLOPs {flops_of(layer) / all_flops:6.1%}   "
-              f"time {seconds / all_seconds:6.1%}")
+        print(
+            f"  {model_name:9s} {layer.name:19s} {shape:28s} {seconds * 1e3:5.2f} ms "
+            f"{rate / 1e9:6.1f} GFLOP/s   FLOPs {flops_of(layer) / all_flops:6.1%}   "
+            f"time {seconds / all_seconds:6.1%}"
+        )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ iteration. Prints one line per configuration.
 
     python benchmarks/throughput.py [--widths 16 32 64] [--loss gp clip] [--steps 10]
 """
+
 import argparse
 import time
 
@@ -30,11 +31,14 @@ def measure(width, loss, batch_size, n_critic, steps, noise_dim=128):
     seconds = time.perf_counter() - start
     params = generator.count_params() + critic.count_params()
     iterations = steps / seconds
-    print(f"width {width:3d} loss {loss:4s} batch {batch_size} n_critic {n_critic}: "
-          f"params {params / 1e6:5.2f} M (G {generator.count_params() / 1e6:.2f} M, "
-          f"D {critic.count_params() / 1e6:.2f} M), "
-          f"images/s {iterations * batch_size * n_critic:7.1f}, "
-          f"generator steps/s {iterations:6.2f}", flush=True)
+    print(
+        f"width {width:3d} loss {loss:4s} batch {batch_size} n_critic {n_critic}: "
+        f"params {params / 1e6:5.2f} M (G {generator.count_params() / 1e6:.2f} M, "
+        f"D {critic.count_params() / 1e6:.2f} M), "
+        f"images/s {iterations * batch_size * n_critic:7.1f}, "
+        f"generator steps/s {iterations:6.2f}",
+        flush=True,
+    )
 
 
 def main():
@@ -45,8 +49,10 @@ def main():
     parser.add_argument("--n-critic", type=int, default=5)
     parser.add_argument("--steps", type=int, default=10)
     args = parser.parse_args()
-    print(f"TensorFlow {tf.__version__}, {tf.config.threading.get_inter_op_parallelism_threads()}"
-          f" inter-op threads, CPU cores visible: {len(tf.config.list_physical_devices('CPU'))}")
+    print(
+        f"TensorFlow {tf.__version__}, {tf.config.threading.get_inter_op_parallelism_threads()}"
+        f" inter-op threads, CPU cores visible: {len(tf.config.list_physical_devices('CPU'))}"
+    )
     for loss in args.loss:
         for width in args.widths:
             measure(width, loss, args.batch_size, args.n_critic, args.steps)

@@ -5,6 +5,7 @@ from the full set. Run from the repository root:
 
     python scripts/make_mnist_subset.py ../shared/data/mnist.npz
 """
+
 import sys
 
 import numpy as np

@@ -4,6 +4,7 @@ Used by tests/test_browser.py. Chromium cannot be downloaded by Playwright here,
 system's `/usr/bin/chromium` is launched through `executable_path`; everything JupyterLab
 writes (settings, runtime files, the notebook's autosaves) goes to a temporary folder.
 """
+
 import importlib.util
 import json
 import os
@@ -18,9 +19,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--no-first-run", "--disable-quic",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 
@@ -37,8 +44,10 @@ def missing_requirements():
     """What the real-browser test lacks, one phrase each (empty when it can run)."""
     missing = []
     if chromium_path() is None:
-        missing.append("chromium (no chromium or chromium-browser on PATH; Debian/Ubuntu: "
-                       "apt-get install chromium)")
+        missing.append(
+            "chromium (no chromium or chromium-browser on PATH; Debian/Ubuntu: "
+            "apt-get install chromium)"
+        )
     if importlib.util.find_spec("playwright") is None:
         missing.append("playwright (the Python package: pip install playwright)")
     if importlib.util.find_spec("jupyterlab") is None:
@@ -57,20 +66,39 @@ def jupyterlab(root, timeout=60):
     """Start JupyterLab on localhost serving `root`; yields (base_url, token)."""
     root = Path(root)
     token, port = secrets.token_hex(16), _free_port()
-    dirs = {name: root / f".{name.lower()}" for name in
-            ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR",
-             "MPLCONFIGDIR")}
+    dirs = {
+        name: root / f".{name.lower()}"
+        for name in (
+            "JUPYTER_CONFIG_DIR",
+            "JUPYTER_DATA_DIR",
+            "JUPYTER_RUNTIME_DIR",
+            "IPYTHONDIR",
+            "MPLCONFIGDIR",
+        )
+    }
     for path in dirs.values():
         path.mkdir(parents=True, exist_ok=True)
     settings = root / ".lab-settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
     (settings / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
-    env = {**os.environ, **{k: str(v) for k, v in dirs.items()},
-           "JUPYTERLAB_SETTINGS_DIR": str(root / ".lab-settings")}
-    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
-               "--ip=127.0.0.1", f"--IdentityProvider.token={token}",
-               f"--ServerApp.root_dir={root}", "--LabApp.news_url=None",
-               "--ServerApp.disable_check_xsrf=True"]
+    env = {
+        **os.environ,
+        **{k: str(v) for k, v in dirs.items()},
+        "JUPYTERLAB_SETTINGS_DIR": str(root / ".lab-settings"),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        f"--port={port}",
+        "--ip=127.0.0.1",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.news_url=None",
+        "--ServerApp.disable_check_xsrf=True",
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
     log = open(root / "jupyterlab.log", "w")
@@ -84,7 +112,9 @@ def jupyterlab(root, timeout=60):
                     break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("JupyterLab did not start: see " + str(root / "jupyterlab.log"))
+                    raise RuntimeError(
+                        "JupyterLab did not start: see " + str(root / "jupyterlab.log")
+                    ) from None
                 time.sleep(0.3)
         yield base, token
     finally:
@@ -103,11 +133,16 @@ def browser_page(home):
 
     home = Path(home)
     home.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
-           "XDG_CACHE_HOME": str(home / ".cache")}
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+    }
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(),
-                                             args=CHROMIUM_FLAGS, env=env)
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(), args=CHROMIUM_FLAGS, env=env
+        )
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             yield page
@@ -132,5 +167,6 @@ def open_and_run_all(page, base, token, notebook_name, timeout_ms=360_000):
     page.wait_for_function(
         """() => ![...document.querySelectorAll('.jp-InputPrompt')]
                    .some(prompt => prompt.textContent.includes('*'))""",
-        timeout=timeout_ms)
+        timeout=timeout_ms,
+    )
     status.first.wait_for(timeout=timeout_ms)

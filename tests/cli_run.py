@@ -1,4 +1,5 @@
 """Running the command line in-process, as the CLI tests do."""
+
 from wgan_tutorial import cli
 
 

@@ -1,10 +1,10 @@
 """What every shipped model folder (`pretrained:NAME`) must hold, for the pretrained tests."""
+
 import shlex
 
 from wgan_tutorial import cli, config, pretrained, training
 
-RUN_FILES = ("config.json", "metrics.csv", "generator.keras", "training_curves.png",
-             "command.txt")
+RUN_FILES = ("config.json", "metrics.csv", "generator.keras", "training_curves.png", "command.txt")
 
 
 def assert_trimmed_run_folder(name):
@@ -30,13 +30,21 @@ def assert_recorded_command_gives_the_shipped_config(name, monkeypatch):
     command = next(line for line in lines if line.startswith("$ wgan-tutorial train "))
     args = cli.build_parser().parse_args(shlex.split(command)[2:])
     monkeypatch.setenv(config.FAST_ENV, "0")  # the shipped models are full runs (width 16)
-    expected = training.default_config(args.loss or "gp", args.dataset or "mnist",
-                                       bool(args.conditional))
-    expected.update({key: getattr(args, key) for key in expected
-                     if getattr(args, key, None) is not None})
+    expected = training.default_config(
+        args.loss or "gp", args.dataset or "mnist", bool(args.conditional)
+    )
+    expected.update(
+        {key: getattr(args, key) for key in expected if getattr(args, key, None) is not None}
+    )
     shipped = training.read_config(folder)
     if expected["critic_lr_scale"] == 1.0:  # one rate: nothing for critic_lr_fade to fade
         expected["critic_lr_fade"] = shipped["critic_lr_fade"]
-    keys = training.CONFIG_KEYS + ("critic_lr_scale", "critic_lr_fade", "conditional",
-                                   "image_shape", "max_images", "generator_norm")
+    keys = training.CONFIG_KEYS + (
+        "critic_lr_scale",
+        "critic_lr_fade",
+        "conditional",
+        "image_shape",
+        "max_images",
+        "generator_norm",
+    )
     assert {key: shipped[key] for key in keys} == {key: expected[key] for key in keys}

@@ -14,9 +14,16 @@ MAX_LINES = 500
 # Course-only code: figures, explorers, the sweep and the course's experiments. The library
 # (everything else) never imports it; the command line may (its `sweep` command does).
 COURSE = ("wgan_tutorial.course", "wgan_tutorial.plotting", "wgan_tutorial.widgets")
-MAY_IMPORT_COURSE = ("wgan_tutorial.cli", "wgan_tutorial.course", "wgan_tutorial.plotting",
-                     "wgan_tutorial.widgets", "wgan_tutorial.toy1d", "wgan_tutorial.step_checker",
-                     "wgan_tutorial.augmentation", "wgan_tutorial.sonify")
+MAY_IMPORT_COURSE = (
+    "wgan_tutorial.cli",
+    "wgan_tutorial.course",
+    "wgan_tutorial.plotting",
+    "wgan_tutorial.widgets",
+    "wgan_tutorial.toy1d",
+    "wgan_tutorial.step_checker",
+    "wgan_tutorial.augmentation",
+    "wgan_tutorial.sonify",
+)
 
 
 def module_name(path):
@@ -27,8 +34,11 @@ def module_name(path):
 def imported_modules(tree):
     """(module imported, names taken from it) for every import of the package in `tree`."""
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and \
-                node.module.startswith("wgan_tutorial"):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.module.startswith("wgan_tutorial")
+        ):
             yield node.module, [alias.name for alias in node.names]
         elif isinstance(node, ast.Import):
             for alias in node.names:
@@ -37,8 +47,11 @@ def imported_modules(tree):
 
 
 def test_every_module_is_under_500_lines():
-    long = {module_name(path): n for path in MODULES
-            if (n := len(path.read_text().splitlines())) > MAX_LINES}
+    long = {
+        module_name(path): n
+        for path in MODULES
+        if (n := len(path.read_text().splitlines())) > MAX_LINES
+    }
     assert long == {}
 
 
@@ -62,15 +75,22 @@ def test_no_private_name_is_used_outside_its_module():
         tree = ast.parse(path.read_text())
         aliases = {}
         for module, names in imported_modules(tree):
-            offenders += [f"{name}: from {module} import {n}" for n in names
-                          if n.startswith("_") and n != "__version__"]
+            offenders += [
+                f"{name}: from {module} import {n}"
+                for n in names
+                if n.startswith("_") and n != "__version__"
+            ]
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module == "wgan_tutorial":
                 aliases.update({(a.asname or a.name): a.name for a in node.names})
         for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and \
-                    node.value.id in aliases and node.attr.startswith("_") and \
-                    not node.attr.startswith("__"):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in aliases
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+            ):
                 offenders.append(f"{name}: {node.value.id}.{node.attr}")
     assert offenders == []
 
@@ -80,22 +100,28 @@ def test_every_training_option_is_a_command_line_option_generated_from_its_field
     from wgan_tutorial.run_config import FIELDS
 
     parser = cli.build_parser("train")
-    train = next(action for action in parser._subparsers._group_actions[0].choices.values()
-                 if action.prog.endswith(" train"))
+    train = next(
+        action
+        for action in parser._subparsers._group_actions[0].choices.values()
+        if action.prog.endswith(" train")
+    )
     destinations = {action.dest for action in train._actions}
     for field in FIELDS:
         assert (field.name in destinations) == field.cli or field.name == "progress", field.name
 
 
-@pytest.mark.parametrize("bad, message", [
-    ({"n_critic": 0}, "n_critic must be an integer >= 1, got 0"),
-    ({"gp_weight": -1.0}, "gp_weight must be a number >= 0, got -1.0"),
-    ({"ema": 1.0}, "ema must be a number in [0, 1)"),
-    ({"generator_norm": "layer"}, "generator_norm must be one of ('none', 'batch')"),
-    ({"loss": "hinge"}, "loss must be one of"),
-    ({"image_size": 48}, "image_size must be one of (28, 32, 64), got 48"),
-    ({"steps": 3, "epochs": 1.0}, "give steps or epochs, not both"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ({"n_critic": 0}, "n_critic must be an integer >= 1, got 0"),
+        ({"gp_weight": -1.0}, "gp_weight must be a number >= 0, got -1.0"),
+        ({"ema": 1.0}, "ema must be a number in [0, 1)"),
+        ({"generator_norm": "layer"}, "generator_norm must be one of ('none', 'batch')"),
+        ({"loss": "hinge"}, "loss must be one of"),
+        ({"image_size": 48}, "image_size must be one of (28, 32, 64), got 48"),
+        ({"steps": 3, "epochs": 1.0}, "give steps or epochs, not both"),
+    ],
+)
 def test_a_bad_option_is_refused_once_at_the_boundary_naming_it(bad, message):
     from wgan_tutorial.run_config import RunConfig
 
@@ -109,14 +135,24 @@ def test_the_defaults_are_the_papers_values_with_the_presets_that_apply():
     from wgan_tutorial.run_config import default_values
 
     clip = default_values("clip", "mnist")  # no preset: Arjovsky et al., Algorithm 1
-    assert (clip["learning_rate"], clip["n_critic"], clip["batch_size"], clip["clip_value"]) \
-        == (5e-5, 5, 64, 0.01)
+    assert (clip["learning_rate"], clip["n_critic"], clip["batch_size"], clip["clip_value"]) == (
+        5e-5,
+        5,
+        64,
+        0.01,
+    )
     gp_colour = default_values("gp", "cifar-10")  # the image preset, not MNIST's
-    assert (gp_colour["batch_size"], gp_colour["n_critic"], gp_colour["learning_rate"]) == \
-        (defaults.GP_MNIST_BATCH_SIZE, defaults.N_CRITIC, defaults.GP_IMAGE_LEARNING_RATE)
+    assert (gp_colour["batch_size"], gp_colour["n_critic"], gp_colour["learning_rate"]) == (
+        defaults.GP_MNIST_BATCH_SIZE,
+        defaults.N_CRITIC,
+        defaults.GP_IMAGE_LEARNING_RATE,
+    )
     gp = default_values("gp", "mnist")  # all three image presets
-    assert (gp["n_critic"], gp["generator_norm"], gp["learning_rate"]) == \
-        (defaults.GP_MNIST_N_CRITIC, "batch", defaults.GP_MNIST_LEARNING_RATE)
+    assert (gp["n_critic"], gp["generator_norm"], gp["learning_rate"]) == (
+        defaults.GP_MNIST_N_CRITIC,
+        "batch",
+        defaults.GP_MNIST_LEARNING_RATE,
+    )
     assert default_values("gp", "mnist", conditional=True)["generator_norm"] == "none"
     assert {preset.record for preset in defaults.PRESETS} <= set(results_sections())
 
@@ -125,5 +161,4 @@ def results_sections():
     record = PACKAGE.parent / "benchmarks" / "RESULTS.md"
     if not record.is_file():
         pytest.skip("benchmarks/RESULTS.md is not in this checkout (an installed package)")
-    return [line[3:].strip() for line in record.read_text().splitlines()
-            if line.startswith("## ")]
+    return [line[3:].strip() for line in record.read_text().splitlines() if line.startswith("## ")]

@@ -6,6 +6,7 @@ prints it in pytest's summary), except under CI (the environment variable CI set
 CI service does): there it fails, naming them, so that a CI run never passes by skipping
 it. Screenshots are kept in test-artifacts/ at the repository root.
 """
+
 import os
 import shutil
 from pathlib import Path
@@ -17,7 +18,6 @@ from tests.browser import browser_page, jupyterlab, missing_requirements, open_a
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = "05_interactive_lambda_and_n_critic.ipynb"
 ARTIFACTS = ROOT / "test-artifacts"
-
 
 
 def under_ci():
@@ -34,6 +34,7 @@ def require_a_browser():
             pytest.fail(f"{message} (CI is set, so this test must run)", pytrace=False)
         pytest.skip(message)
 
+
 CHANGED = """old => {
     const image = document.querySelector('.widget-output img');
     return image !== null && image.src !== old;
@@ -42,7 +43,9 @@ CHANGED = """old => {
 
 def test_moving_the_lambda_slider_redraws_the_toy_explorer(tmp_path):
     require_a_browser()
-    shutil.copy(ROOT / "notebooks" / NOTEBOOK, tmp_path / NOTEBOOK)  # autosaves stay out of the repo
+    shutil.copy(
+        ROOT / "notebooks" / NOTEBOOK, tmp_path / NOTEBOOK
+    )  # autosaves stay out of the repo
     ARTIFACTS.mkdir(exist_ok=True)
     with jupyterlab(tmp_path) as (base, token), browser_page(tmp_path / "home") as page:
         open_and_run_all(page, base, token, NOTEBOOK)

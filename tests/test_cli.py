@@ -1,4 +1,5 @@
 """The command line's frame: help, `data`, and one-line errors with exit status 2."""
+
 import subprocess
 import sys
 
@@ -35,6 +36,10 @@ def test_unknown_option_is_one_line_and_exit_2(capsys):
 
 
 def test_module_entry_point_runs():
-    result = subprocess.run([sys.executable, "-m", "wgan_tutorial", "--version"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "wgan_tutorial", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0 and result.stdout.startswith("wgan-tutorial ")

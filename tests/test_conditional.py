@@ -1,5 +1,6 @@
 """The class-conditional WGAN-GP (issue #15): projection critic, penalty with the label held
 fixed, training, sampling by label, and clear errors for bad labels."""
+
 import json
 
 import numpy as np
@@ -13,8 +14,7 @@ import keras  # noqa: E402
 from tests.cli_run import run  # noqa: E402
 from wgan_tutorial import data, losses, metrics, models, pretrained, training  # noqa: E402
 
-TOY = dict(dataset="8gaussians", conditional=True, width=8, depth=1, batch_size=8,
-           progress=False)
+TOY = dict(dataset="8gaussians", conditional=True, width=8, depth=1, batch_size=8, progress=False)
 
 
 class _PenaltyOwner:
@@ -47,18 +47,19 @@ def test_conditional_penalty_matches_the_closed_form_of_a_linear_projection_crit
     labels = np.array([0, 1, 2, 3, 3, 1], np.int32)
     real = rng.normal(size=(6, 3)).astype(np.float32)
     fake = rng.normal(size=(6, 3)).astype(np.float32)
-    term, logs = losses.two_sided_penalty(_PenaltyOwner(critic, gp_weight=10.0), real, fake,
-                                          labels=tf.constant(labels))
+    term, logs = losses.two_sided_penalty(
+        _PenaltyOwner(critic, gp_weight=10.0), real, fake, labels=tf.constant(labels)
+    )
     norms = np.linalg.norm(w + v[labels], axis=1)
     expected = np.mean((norms - 1.0) ** 2)
     np.testing.assert_allclose(float(logs["gp"]), expected, rtol=1e-5)
     np.testing.assert_allclose(float(term), 10.0 * expected, rtol=1e-5)
     np.testing.assert_allclose(float(logs["gp_grad_norm"]), norms.mean(), rtol=1e-5)
     # one-sided: only norms above 1 count
-    term, _ = losses.one_sided_penalty(_PenaltyOwner(critic), real, fake,
-                                       labels=tf.constant(labels))
-    np.testing.assert_allclose(float(term), np.mean(np.maximum(norms - 1.0, 0.0) ** 2),
-                               rtol=1e-5)
+    term, _ = losses.one_sided_penalty(
+        _PenaltyOwner(critic), real, fake, labels=tf.constant(labels)
+    )
+    np.testing.assert_allclose(float(term), np.mean(np.maximum(norms - 1.0, 0.0) ** 2), rtol=1e-5)
 
 
 def test_penalty_uses_each_samples_own_label():
@@ -67,17 +68,22 @@ def test_penalty_uses_each_samples_own_label():
     critic = _linear_projection_critic(w, 0.0, v)
     points = rng.normal(size=(4, 2)).astype(np.float32)
     owner = _PenaltyOwner(critic)
-    for labels, expected in (([0, 0, 0, 0], 4.0), ([1, 1, 1, 1], 0.25),
-                             ([0, 1, 0, 1], (4.0 + 0.25) / 2)):
-        _, logs = losses.two_sided_penalty(owner, points, points[::-1].copy(),
-                                           labels=tf.constant(labels, tf.int32))
+    for labels, expected in (
+        ([0, 0, 0, 0], 4.0),
+        ([1, 1, 1, 1], 0.25),
+        ([0, 1, 0, 1], (4.0 + 0.25) / 2),
+    ):
+        _, logs = losses.two_sided_penalty(
+            owner, points, points[::-1].copy(), labels=tf.constant(labels, tf.int32)
+        )
         np.testing.assert_allclose(float(logs["gp"]), expected, rtol=1e-5)
     # per sample, not only on average (a permutation of the labels keeps the mean):
     # sample i's norm is ||v_{y_i}||
     labels = np.array([0, 1, 1, 1, 0, 1, 1, 1], np.int32)  # a shuffle keeps it 1 time in 28
     points = rng.normal(size=(8, 2)).astype(np.float32)
-    _, norms = losses.gradient_penalty(losses.critic_at_label(critic, tf.constant(labels)),
-                                       points, points[::-1].copy())
+    _, norms = losses.gradient_penalty(
+        losses.critic_at_label(critic, tf.constant(labels)), points, points[::-1].copy()
+    )
     np.testing.assert_allclose(norms.numpy(), np.linalg.norm(v[labels], axis=1), rtol=1e-5)
 
 
@@ -89,8 +95,9 @@ def test_projection_critic_input_gradient_matches_finite_differences():
     norms = losses.critic_gradient_norms(losses.critic_at_label(critic, tf.constant(labels)), x)
     h = 1e-3  # small enough not to cross a ReLU kink near these points
     f = lambda points: critic([points, labels]).numpy()[:, 0]  # noqa: E731
-    grads = np.stack([(f(x + h * e) - f(x - h * e)) / (2 * h)
-                      for e in np.eye(2, dtype=np.float32)], axis=1)
+    grads = np.stack(
+        [(f(x + h * e) - f(x - h * e)) / (2 * h) for e in np.eye(2, dtype=np.float32)], axis=1
+    )
     np.testing.assert_allclose(norms.numpy(), np.linalg.norm(grads, axis=1), rtol=2e-3)
     # and the label matters: another class gives another score for the same points
     other = critic([x, (labels + 1) % 5]).numpy()
@@ -113,12 +120,15 @@ def test_builders_take_labels_and_report_their_classes():
         models.image_generator(noise_dim=8, width=2, num_classes=1)
 
 
-@pytest.mark.parametrize("labels, message", [
-    (10, r"labels must be integers in 0\.\.9"),
-    (-1, r"labels must be integers in 0\.\.9"),
-    (np.array([1, 2]), r"labels must be one integer in 0\.\.9 or 4 of them"),
-    (np.array([1.0, 2.0, 3.0, 4.0]), r"labels must be one integer"),
-])
+@pytest.mark.parametrize(
+    "labels, message",
+    [
+        (10, r"labels must be integers in 0\.\.9"),
+        (-1, r"labels must be integers in 0\.\.9"),
+        (np.array([1, 2]), r"labels must be one integer in 0\.\.9 or 4 of them"),
+        (np.array([1.0, 2.0, 3.0, 4.0]), r"labels must be one integer"),
+    ],
+)
 def test_sample_refuses_bad_labels(labels, message):
     generator = models.image_generator(noise_dim=8, width=2, num_classes=10)
     with pytest.raises(ValueError, match=message):
@@ -132,8 +142,12 @@ def test_sample_by_label_and_unconditional_refusal():
     np.testing.assert_array_equal(same, per_sample)
     # the latent vectors do not depend on the labels asked for
     other = models.sample(generator, 6, seed=1, labels=4)
-    direct = generator([np.random.default_rng(1).standard_normal((6, 8)).astype(np.float32),
-                        np.full(6, 4, np.int32)]).numpy()
+    direct = generator(
+        [
+            np.random.default_rng(1).standard_normal((6, 8)).astype(np.float32),
+            np.full(6, 4, np.int32),
+        ]
+    ).numpy()
     np.testing.assert_allclose(other, direct, atol=1e-6)
     with pytest.raises(ValueError, match="labels are for a conditional generator"):
         models.sample(models.mnist_generator(8, width=2), 2, labels=1)
@@ -183,31 +197,96 @@ def test_conditional_nan_stops_with_the_last_good_checkpoint(tmp_path):
                     variable.assign(variable * np.nan)
 
     with pytest.raises(training.NonFiniteLossError, match=r"checkpoint \(step 2\)"):
-        training.train(steps=10, save_dir=tmp_path / "run", checkpoint_every=2,
-                       callbacks=[Poison()], **TOY)
+        training.train(
+            steps=10, save_dir=tmp_path / "run", checkpoint_every=2, callbacks=[Poison()], **TOY
+        )
 
 
 def test_cli_conditional_train_and_sample_by_label(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("WGAN_TUTORIAL_FAST", "1")
-    status, _, err = run(["train", "--conditional", "--dataset", "8gaussians", "--steps", "2",
-                          "--width", "4", "--save-dir", str(tmp_path / "toy"), "--no-progress"],
-                         capsys)
+    status, _, err = run(
+        [
+            "train",
+            "--conditional",
+            "--dataset",
+            "8gaussians",
+            "--steps",
+            "2",
+            "--width",
+            "4",
+            "--save-dir",
+            str(tmp_path / "toy"),
+            "--no-progress",
+        ],
+        capsys,
+    )
     assert status == 0, err
     run_dir = "pretrained:cwgan-gp-mnist"  # a conditional image model, shipped
-    status, out, err = run(["sample", "--model", run_dir, "--n", "5", "--label", "7",
-                            "--out", str(tmp_path / "sevens.npy")], capsys)
+    status, out, err = run(
+        [
+            "sample",
+            "--model",
+            run_dir,
+            "--n",
+            "5",
+            "--label",
+            "7",
+            "--out",
+            str(tmp_path / "sevens.npy"),
+        ],
+        capsys,
+    )
     assert status == 0, err
     sevens = np.load(tmp_path / "sevens.npy", allow_pickle=False)
     assert sevens.shape == (5, 28, 28)
     for argv, message in (
-            (["sample", "--model", run_dir, "--n", "5", "--label", "10", "--out",
-              str(tmp_path / "x.npy")], "--label must be an integer in 0..9, got 10"),
-            (["sample", "--model", run_dir, "--n", "5", "--label", "-1", "--out",
-              str(tmp_path / "x.npy")], "--label: must be an integer >= 0"),
-            (["sample", "--model", "pretrained:wgan-gp-mnist", "--n", "5", "--label", "1",
-              "--out", str(tmp_path / "x.npy")], "is not conditional"),
-            (["train", "--conditional", "--dataset", "swissroll", "--steps", "1",
-              "--no-progress"], "conditional needs a data set with classes")):
+        (
+            [
+                "sample",
+                "--model",
+                run_dir,
+                "--n",
+                "5",
+                "--label",
+                "10",
+                "--out",
+                str(tmp_path / "x.npy"),
+            ],
+            "--label must be an integer in 0..9, got 10",
+        ),
+        (
+            [
+                "sample",
+                "--model",
+                run_dir,
+                "--n",
+                "5",
+                "--label",
+                "-1",
+                "--out",
+                str(tmp_path / "x.npy"),
+            ],
+            "--label: must be an integer >= 0",
+        ),
+        (
+            [
+                "sample",
+                "--model",
+                "pretrained:wgan-gp-mnist",
+                "--n",
+                "5",
+                "--label",
+                "1",
+                "--out",
+                str(tmp_path / "x.npy"),
+            ],
+            "is not conditional",
+        ),
+        (
+            ["train", "--conditional", "--dataset", "swissroll", "--steps", "1", "--no-progress"],
+            "conditional needs a data set with classes",
+        ),
+    ):
         status, _, err = run(argv, capsys)
         assert status == 2 and message in err and len(err.strip().splitlines()) == 1, err
 
@@ -232,8 +311,16 @@ def test_per_class_scores_of_real_digits_against_themselves():
 @pytest.mark.learning
 def test_conditional_toy_model_puts_class_k_near_mode_k():
     # 8gaussians with its modes as labels; chance is 1/8 per class.
-    wgan, _ = training.train(dataset="8gaussians", conditional=True, steps=300, width=32,
-                             depth=3, learning_rate=1e-3, seed=1, progress=False)
+    wgan, _ = training.train(
+        dataset="8gaussians",
+        conditional=True,
+        steps=300,
+        width=32,
+        depth=3,
+        learning_rate=1e-3,
+        seed=1,
+        progress=False,
+    )
     centres = data.eight_gaussian_centres() / 1.414
     hits = []
     for k in range(8):

@@ -1,5 +1,6 @@
 """Fast mode, seeding, the cache folder, the TensorFlow import and its hints, and an import
 of the package that changes nothing global."""
+
 import logging
 import os
 import re
@@ -70,12 +71,15 @@ def test_check_number_returns_ints_and_floats():
     assert config.check_number(0, "x", 0) == 0.0 and type(config.check_number(2, "x", 0)) is float
 
 
-@pytest.mark.parametrize("value, message", [
-    (-0.1, r"d must be a number >= 0, got -0.1"),
-    (1, r"d must be a number in \[0, 1\), got 1.0"),
-    (1.5, r"d must be a number in \[0, 1\), got 1.5"),
-    (float("nan"), r"d must be a number >= 0, got nan"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (-0.1, r"d must be a number >= 0, got -0.1"),
+        (1, r"d must be a number in \[0, 1\), got 1.0"),
+        (1.5, r"d must be a number in \[0, 1\), got 1.5"),
+        (float("nan"), r"d must be a number >= 0, got nan"),
+    ],
+)
 def test_check_fraction_refuses_values_outside_zero_to_one(value, message):
     with pytest.raises(ValueError, match=message):
         config.check_fraction(value, "d")
@@ -104,8 +108,10 @@ def snapshot():
     package = logging.getLogger("wgan_tutorial")
     return {
         "environment": dict(os.environ),
-        "root logger": [logging.getLogger().level] + [repr(h) for h in logging.getLogger().handlers],
-        "package logger": [package.level, package.propagate] + [type(h).__name__ for h in package.handlers],
+        "root logger": [logging.getLogger().level]
+        + [repr(h) for h in logging.getLogger().handlers],
+        "package logger": [package.level, package.propagate]
+        + [type(h).__name__ for h in package.handlers],
         "python random": hashlib.sha1(repr(random.getstate()).encode()).hexdigest(),
         "numpy random": hashlib.sha1(np.random.get_state()[1].tobytes()).hexdigest(),
         "tensorflow seed": repr(tf.compat.v1.get_seed(None)),
@@ -131,8 +137,14 @@ def test_importing_every_module_changes_nothing_global(tmp_path):
     import sys
 
     environment = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
-    done = subprocess.run([sys.executable, "-c", _IMPORT_SNAPSHOT], capture_output=True,
-                          text=True, env=environment, cwd=tmp_path, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORT_SNAPSHOT],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=tmp_path,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(done.stdout.splitlines()[-1])
     assert {"config", "data", "losses", "training", "widgets", "cli"} <= set(result["names"])
@@ -142,8 +154,15 @@ def test_importing_every_module_changes_nothing_global(tmp_path):
     # The package logger gains exactly one NullHandler and keeps level NOTSET, propagating.
     assert before["package logger"] == [logging.NOTSET, True]
     assert after["package logger"] == [logging.NOTSET, True, "NullHandler"]
-    for key in ("root logger", "python random", "numpy random", "tensorflow seed", "stderr",
-                "warning filters", "matplotlib"):
+    for key in (
+        "root logger",
+        "python random",
+        "numpy random",
+        "tensorflow seed",
+        "stderr",
+        "warning filters",
+        "matplotlib",
+    ):
         assert after[key] == before[key], key
     assert result["redirected"] == []
 
@@ -164,8 +183,9 @@ def test_log_to_stderr_writes_each_message_once_to_the_current_stderr(package_lo
     assert capsys.readouterr().err == "wgan_tutorial: MNIST test: 2000 digits\n"
 
 
-def test_log_to_stderr_prints_once_after_absl_configures_the_root_logger(package_logger, capsys,
-                                                                          monkeypatch):
+def test_log_to_stderr_prints_once_after_absl_configures_the_root_logger(
+    package_logger, capsys, monkeypatch
+):
     # TensorFlow's checkpoint saver logs through absl, whose first message calls
     # logging.basicConfig() on a root logger without handlers: a second printer of each message
     monkeypatch.setattr(logging.root, "handlers", [])
@@ -189,16 +209,19 @@ def noisy_tensorflow(tmp_path, monkeypatch):
         "os.write(2, b'C++ noise before logging starts\\n')\n"
         "__version__ = '2.99.0'\n"
         "def get_logger():\n"
-        "    return logging.getLogger('stand-in tensorflow')\n")
+        "    return logging.getLogger('stand-in tensorflow')\n"
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.delitem(sys.modules, "tensorflow")
     return package
 
 
-@pytest.mark.parametrize("level, muted", [(None, False), ("0", False), ("1", False),
-                                          ("2", True), ("3", True)])
-def test_tensorflow_import_mutes_stderr_only_when_quiet_was_asked(noisy_tensorflow, monkeypatch,
-                                                                  capfd, level, muted):
+@pytest.mark.parametrize(
+    "level, muted", [(None, False), ("0", False), ("1", False), ("2", True), ("3", True)]
+)
+def test_tensorflow_import_mutes_stderr_only_when_quiet_was_asked(
+    noisy_tensorflow, monkeypatch, capfd, level, muted
+):
     if level is None:
         monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
     else:
@@ -222,6 +245,7 @@ def test_quiet_tensorflow_keeps_an_explicit_setting(monkeypatch):
 
 # --- missing or too old TensorFlow / Keras: a one-line hint ----------------------------------
 
+
 def test_missing_tensorflow_gives_a_one_line_install_hint(monkeypatch):
     monkeypatch.setitem(sys.modules, "tensorflow", None)  # makes `import tensorflow` fail
     with pytest.raises(config.MissingDependency) as caught:
@@ -233,11 +257,14 @@ def test_missing_tensorflow_gives_a_one_line_install_hint(monkeypatch):
     assert caught.value._render_traceback_() == [f"MissingDependency: {message}"]
 
 
-@pytest.mark.parametrize("tensorflow, keras, named", [
-    ("2.15.1", "2.15.0", "TensorFlow >= 2.16, found 2.15.1"),   # the last Keras-2 TensorFlow
-    ("2.16.1", "3.4.1", "Keras >= 3.5, found 3.4.1"),           # cannot load the gp model
-    ("2.16.1", "3.0.5", "Keras >= 3.5, found 3.0.5"),
-])
+@pytest.mark.parametrize(
+    "tensorflow, keras, named",
+    [
+        ("2.15.1", "2.15.0", "TensorFlow >= 2.16, found 2.15.1"),  # the last Keras-2 TensorFlow
+        ("2.16.1", "3.4.1", "Keras >= 3.5, found 3.4.1"),  # cannot load the gp model
+        ("2.16.1", "3.0.5", "Keras >= 3.5, found 3.0.5"),
+    ],
+)
 def test_too_old_tensorflow_or_keras_is_named_in_one_line(monkeypatch, tensorflow, keras, named):
     monkeypatch.setitem(sys.modules, "tensorflow", types.SimpleNamespace(__version__=tensorflow))
     monkeypatch.setitem(sys.modules, "keras", types.SimpleNamespace(__version__=keras))
@@ -245,8 +272,10 @@ def test_too_old_tensorflow_or_keras_is_named_in_one_line(monkeypatch, tensorflo
         config.import_tensorflow()
 
 
-@pytest.mark.parametrize("tensorflow, keras", [("2.16.1", "3.5.0"), ("2.21.0", "3.15.1"),
-                                               ("2.22.0rc0", "3.16.0.dev2026")])
+@pytest.mark.parametrize(
+    "tensorflow, keras",
+    [("2.16.1", "3.5.0"), ("2.21.0", "3.15.1"), ("2.22.0rc0", "3.16.0.dev2026")],
+)
 def test_supported_versions_pass_the_check(monkeypatch, tensorflow, keras):
     stand_in = types.SimpleNamespace(__version__=tensorflow)
     monkeypatch.setitem(sys.modules, "tensorflow", stand_in)
@@ -257,12 +286,15 @@ def test_supported_versions_pass_the_check(monkeypatch, tensorflow, keras):
 def test_command_line_says_in_one_line_that_tensorflow_is_missing(tmp_path):
     import subprocess
 
-    script = ("import sys; sys.modules['tensorflow'] = None\n"
-              "from wgan_tutorial.cli import main\n"
-              "sys.exit(main(['sample', '--model', 'pretrained:wgan-gp-mnist', '--n', '1',"
-              " '--out', 'x.npy']))\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          cwd=tmp_path, timeout=120)
+    script = (
+        "import sys; sys.modules['tensorflow'] = None\n"
+        "from wgan_tutorial.cli import main\n"
+        "sys.exit(main(['sample', '--model', 'pretrained:wgan-gp-mnist', '--n', '1',"
+        " '--out', 'x.npy']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=120
+    )
     assert done.returncode == 1
     assert done.stderr.startswith("wgan-tutorial sample: error: the course needs TensorFlow")
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
@@ -271,9 +303,11 @@ def test_command_line_says_in_one_line_that_tensorflow_is_missing(tmp_path):
 
 # --- notebooks on Colab ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("ipywidgets_version, enabled", [("7.7.1", 0), ("8.1.9", 1)])
 def test_setup_notebook_turns_on_colabs_widget_manager_for_ipywidgets_8(
-        monkeypatch, package_logger, capsys, ipywidgets_version, enabled):
+    monkeypatch, package_logger, capsys, ipywidgets_version, enabled
+):
     import ipywidgets
 
     calls = []

@@ -1,5 +1,6 @@
 """Batch norm in the image generator: its layers against a NumPy oracle, the config key that
 chooses it, and the command line's flag."""
+
 import json
 
 import numpy as np
@@ -59,22 +60,37 @@ def test_the_first_hidden_layer_matches_batch_norm_computed_by_hand():
 
 
 def test_gp_on_mnist_takes_batch_norm_by_default_and_other_runs_do_not():
-    assert training.default_config("gp", "mnist")["generator_norm"] == \
-        defaults.GP_MNIST_GENERATOR_NORM == "batch"
+    assert (
+        training.default_config("gp", "mnist")["generator_norm"]
+        == defaults.GP_MNIST_GENERATOR_NORM
+        == "batch"
+    )
     # lp and gp-ln were measured worse with it: they keep the earlier generator and rate
-    for loss, dataset in (("clip", "mnist"), ("sn", "mnist"), ("gan", "mnist"), ("lp", "mnist"),
-                          ("gp-ln", "mnist"), ("gp", "fashion-mnist"), ("gp", "cifar-10"),
-                          ("gp", "8gaussians")):
+    for loss, dataset in (
+        ("clip", "mnist"),
+        ("sn", "mnist"),
+        ("gan", "mnist"),
+        ("lp", "mnist"),
+        ("gp-ln", "mnist"),
+        ("gp", "fashion-mnist"),
+        ("gp", "cifar-10"),
+        ("gp", "8gaussians"),
+    ):
         config = training.default_config(loss, dataset)
         assert config["generator_norm"] == "none", (loss, dataset)
         assert config["learning_rate"] != defaults.GP_MNIST_LEARNING_RATE, (loss, dataset)
     # with labels, batch norm and the higher rate were measured worse: the earlier defaults
     conditional = training.default_config("gp", "mnist", conditional=True)
-    assert (conditional["generator_norm"], conditional["learning_rate"]) == \
-        ("none", defaults.GP_IMAGE_LEARNING_RATE)
+    assert (conditional["generator_norm"], conditional["learning_rate"]) == (
+        "none",
+        defaults.GP_IMAGE_LEARNING_RATE,
+    )
     assert conditional["conditional"] is True
-    assert training.default_config("gp", "mnist")["learning_rate"] == \
-        defaults.GP_MNIST_LEARNING_RATE > defaults.GP_IMAGE_LEARNING_RATE
+    assert (
+        training.default_config("gp", "mnist")["learning_rate"]
+        == defaults.GP_MNIST_LEARNING_RATE
+        > defaults.GP_IMAGE_LEARNING_RATE
+    )
 
 
 def test_a_default_mnist_run_trains_a_generator_with_batch_norm_and_moves_its_statistics(tmp_path):
@@ -112,17 +128,35 @@ def test_a_bad_generator_norm_is_refused_naming_the_choices():
 
 def test_the_command_line_records_the_generator_norm_and_refuses_others(tmp_path, capsys):
     save_dir = tmp_path / "run"
-    status, _, stderr = run(["train", "--steps", "2", "--generator-norm", "none", "--width", "2",
-                             "--noise-dim", "8", "--batch-size", "8", "--no-progress",
-                             "--save-dir", str(save_dir)], capsys)
+    status, _, stderr = run(
+        [
+            "train",
+            "--steps",
+            "2",
+            "--generator-norm",
+            "none",
+            "--width",
+            "2",
+            "--noise-dim",
+            "8",
+            "--batch-size",
+            "8",
+            "--no-progress",
+            "--save-dir",
+            str(save_dir),
+        ],
+        capsys,
+    )
     assert status == 0, stderr
     assert json.loads((save_dir / "config.json").read_text())["generator_norm"] == "none"
     status, out, stderr = run(["train", "--generator-norm", "layer"], capsys)
     assert status == 2 and out == ""
-    assert stderr.strip().endswith("argument --generator-norm: invalid choice: 'layer' "
-                                   "(choose from 'none', 'batch')")
+    assert stderr.strip().endswith(
+        "argument --generator-norm: invalid choice: 'layer' (choose from 'none', 'batch')"
+    )
     assert len(stderr.strip().splitlines()) == 1
     with pytest.raises(SystemExit):
         cli.main(["train", "--help"])
-    assert "batch for gp on MNIST without labels, else none" in \
-        " ".join(capsys.readouterr().out.split())
+    assert "batch for gp on MNIST without labels, else none" in " ".join(
+        capsys.readouterr().out.split()
+    )

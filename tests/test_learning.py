@@ -25,6 +25,7 @@ Tolerances (measured with the constants below, TensorFlow 2.x on CPU):
   spectrally normalised critic 0.21-0.61 (drops of 0.86-1.33), seeds 0-3. A GAN whose
   generator ascends its loss (a flipped sign) ends 2.4-3.2 times farther than it started.
 """
+
 import numpy as np
 import pytest
 
@@ -87,8 +88,13 @@ class DistanceTracker(keras.callbacks.Callback):
 
     def _record(self):
         fake = models.sample(self.model.generator, len(EVALUATION_REAL), seed=7)
-        self.rows.append((self.model.step, sliced_w1(fake, EVALUATION_REAL),
-                          critic_estimate(self.model.critic, EVALUATION_REAL, fake)))
+        self.rows.append(
+            (
+                self.model.step,
+                sliced_w1(fake, EVALUATION_REAL),
+                critic_estimate(self.model.critic, EVALUATION_REAL, fake),
+            )
+        )
 
     def on_train_begin(self, logs=None):
         self._record()
@@ -102,10 +108,15 @@ def toy_wgan(loss, seed):
     """An uncompiled WGAN of two small toy MLPs (`HIDDEN` units, `DEPTH` layers), seeded."""
     seed_everything(seed)
     normalization = losses.get_loss(loss).critic_normalization
-    return training.WGAN(models.toy_generator(2, HIDDEN, DEPTH),
-                         models.toy_critic(2, HIDDEN, DEPTH, normalization=normalization),
-                         loss=loss, n_critic=N_CRITIC,
-                         clip_value=CLIP_VALUE, gp_weight=GP_WEIGHT, seed=seed)
+    return training.WGAN(
+        models.toy_generator(2, HIDDEN, DEPTH),
+        models.toy_critic(2, HIDDEN, DEPTH, normalization=normalization),
+        loss=loss,
+        n_critic=N_CRITIC,
+        clip_value=CLIP_VALUE,
+        gp_weight=GP_WEIGHT,
+        seed=seed,
+    )
 
 
 def short_run(loss, seed=0, steps=TOY_STEPS):
@@ -114,8 +125,9 @@ def short_run(loss, seed=0, steps=TOY_STEPS):
     wgan.compile(*training.default_optimizers(loss, LEARNING_RATE[loss], beta_1=0.0))
     tracker = DistanceTracker(EVERY)
     real = blob(steps * N_CRITIC * BATCH, seed=seed + 100)
-    wgan.fit(real, batch_size=N_CRITIC * BATCH, epochs=1, shuffle=False, verbose=0,
-             callbacks=[tracker])
+    wgan.fit(
+        real, batch_size=N_CRITIC * BATCH, epochs=1, shuffle=False, verbose=0, callbacks=[tracker]
+    )
     assert wgan.step == steps
     return wgan, np.array(tracker.rows)
 
@@ -205,8 +217,13 @@ def test_gp_critic_converges_to_the_penalised_optimum_within_its_n_critic_update
     wgan = toy_wgan("gp", seed=0)
     critic_optimizer, _ = training.default_optimizers("gp", LEARNING_RATE["gp"], beta_1=0.0)
     wgan.compile(critic_optimizer, keras.optimizers.SGD(0.0))
-    wgan.fit(blob(24 * N_CRITIC * BATCH, seed=200), batch_size=N_CRITIC * BATCH, epochs=1,
-             shuffle=False, verbose=0)
+    wgan.fit(
+        blob(24 * N_CRITIC * BATCH, seed=200),
+        batch_size=N_CRITIC * BATCH,
+        epochs=1,
+        shuffle=False,
+        verbose=0,
+    )
     real, fake = EVALUATION_REAL[:150], models.sample(wgan.generator, 150, seed=3)
     w1 = divergences.w1_point_clouds(real, fake)
     assert w1 > 2.0  # the generator stayed where it started
@@ -248,9 +265,16 @@ def test_short_gp_run_on_the_mnist_subset_lowers_fid_and_teaches_its_critic_the_
         def on_train_end(self, logs=None):
             self._record()
 
-    wgan, _ = training.train(loss="gp", dataset="mnist", steps=MNIST_STEPS, seed=0,
-                             learning_rate=1e-2, batch_size=32, progress=False,
-                             callbacks=[Record()])
+    wgan, _ = training.train(
+        loss="gp",
+        dataset="mnist",
+        steps=MNIST_STEPS,
+        seed=0,
+        learning_rate=1e-2,
+        batch_size=32,
+        progress=False,
+        callbacks=[Record()],
+    )
     assert sorted(fids) == [0, MNIST_STEPS]
     assert fids[MNIST_STEPS] < 0.75 * fids[0], fids
     assert estimates[MNIST_STEPS] > max(100.0, 10 * abs(estimates[0])), estimates

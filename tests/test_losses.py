@@ -1,4 +1,5 @@
 """The Wasserstein losses, weight clipping and the gradient penalty (wgan_tutorial.losses)."""
+
 import numpy as np
 import pytest
 
@@ -28,8 +29,10 @@ class HalfSquaredNorm(keras.layers.Layer):
 def weight_gradients(tape, value, model):
     """d value / d weights as numpy arrays; zeros for weights the value does not depend on."""
     gradients = tape.gradient(value, model.trainable_variables)
-    return [np.zeros(v.shape) if g is None else g.numpy()
-            for v, g in zip(model.trainable_variables, gradients)]
+    return [
+        np.zeros(v.shape) if g is None else g.numpy()
+        for v, g in zip(model.trainable_variables, gradients, strict=True)
+    ]
 
 
 REAL = np.array([[1.0, 2.0], [3.0, -1.0], [0.5, 0.5]], dtype=np.float32)
@@ -112,10 +115,14 @@ def test_penalty_and_its_weight_gradient_are_finite_for_a_constant_critic():
 
 def test_penalty_gradient_with_respect_to_critic_weights_matches_finite_differences():
     keras.utils.set_random_seed(0)
-    critic = keras.Sequential([keras.Input((3,), dtype="float64"),
-                               keras.layers.Dense(4, activation="tanh", dtype="float64"),
-                               keras.layers.Dense(1, activation="softplus", dtype="float64"),
-                               keras.layers.Dense(1, dtype="float64")])
+    critic = keras.Sequential(
+        [
+            keras.Input((3,), dtype="float64"),
+            keras.layers.Dense(4, activation="tanh", dtype="float64"),
+            keras.layers.Dense(1, activation="softplus", dtype="float64"),
+            keras.layers.Dense(1, dtype="float64"),
+        ]
+    )
     rng = np.random.default_rng(1)
     real, fake = rng.standard_normal((5, 3)), rng.standard_normal((5, 3))
     eps = rng.random(5)
@@ -128,7 +135,7 @@ def test_penalty_gradient_with_respect_to_critic_weights_matches_finite_differen
     # the last bias does not change the input gradient: its penalty gradient is 0
     analytic = weight_gradients(tape, value, critic)
     h = 1e-6
-    for variable, gradient in zip(critic.trainable_variables, analytic):
+    for variable, gradient in zip(critic.trainable_variables, analytic, strict=True):
         original = variable.numpy().copy()
         numeric = np.zeros_like(original)
         for index in np.ndindex(original.shape):
@@ -168,8 +175,9 @@ def numpy_sigmoid(s):
 def test_gan_discriminator_loss_is_the_cross_entropy_of_the_sigmoid_probabilities():
     # Goodfellow et al., Equation 1 with D = sigmoid(s): the loss to minimise is
     # -mean log D(x) - mean log(1 - D(x~)), written here with probabilities, not softplus.
-    expected = (-np.mean(np.log(numpy_sigmoid(LOGITS_REAL.astype(np.float64))))
-                - np.mean(np.log(1.0 - numpy_sigmoid(LOGITS_FAKE.astype(np.float64)))))
+    expected = -np.mean(np.log(numpy_sigmoid(LOGITS_REAL.astype(np.float64)))) - np.mean(
+        np.log(1.0 - numpy_sigmoid(LOGITS_FAKE.astype(np.float64)))
+    )
     value = float(losses.gan_discriminator_loss(LOGITS_REAL, LOGITS_FAKE))
     assert value == pytest.approx(expected, rel=1e-6)
     # a discriminator that cannot tell (all logits 0, D = 1/2) pays 2 log 2 (Theorem 1's value)
@@ -180,9 +188,11 @@ def test_gan_discriminator_loss_is_the_cross_entropy_of_the_sigmoid_probabilitie
 def test_gan_generator_losses_are_minus_log_d_and_log_one_minus_d():
     d_fake = numpy_sigmoid(LOGITS_FAKE.astype(np.float64))
     assert float(losses.non_saturating_generator_loss(LOGITS_FAKE)) == pytest.approx(
-        -np.mean(np.log(d_fake)), rel=1e-6)
+        -np.mean(np.log(d_fake)), rel=1e-6
+    )
     assert float(losses.minimax_generator_loss(LOGITS_FAKE)) == pytest.approx(
-        np.mean(np.log(1.0 - d_fake)), rel=1e-6)
+        np.mean(np.log(1.0 - d_fake)), rel=1e-6
+    )
 
 
 def test_gan_losses_stay_finite_for_confident_logits():
@@ -198,8 +208,10 @@ def test_minimax_generator_gradient_vanishes_where_the_non_saturating_one_does_n
     # d/ds -log sigmoid(s) = -(1 - sigmoid(s)) -> -1 as s -> -inf (Goodfellow et al., Sec. 3).
     s = tf.Variable([[logit]])
     gradients = {}
-    for name, loss in (("minimax", losses.minimax_generator_loss),
-                       ("non_saturating", losses.non_saturating_generator_loss)):
+    for name, loss in (
+        ("minimax", losses.minimax_generator_loss),
+        ("non_saturating", losses.non_saturating_generator_loss),
+    ):
         with tf.GradientTape() as tape:
             value = loss(s)
         gradients[name] = float(tape.gradient(value, s)[0, 0])
@@ -218,8 +230,9 @@ def test_each_registry_entry_pairs_a_critic_and_a_generator_objective_of_one_fam
         generator_value = float(entry.generator_objective(fake_scores))
         if name.startswith("gan"):
             # f(REAL) = (0.5, 7.5, 1.0), f(FAKE) = (-0.5, -5.5, 1.5)
-            expected = (np.mean(np.log1p(np.exp(-np.array([0.5, 7.5, 1.0]))))
-                        + np.mean(np.log1p(np.exp(np.array([-0.5, -5.5, 1.5])))))
+            expected = np.mean(np.log1p(np.exp(-np.array([0.5, 7.5, 1.0])))) + np.mean(
+                np.log1p(np.exp(np.array([-0.5, -5.5, 1.5])))
+            )
             assert critic_value == pytest.approx(expected, rel=1e-5), name
             assert (generator_value > 0) == (name == "gan"), name
         else:
@@ -234,12 +247,15 @@ def test_unknown_loss_names_the_known_ones():
 
 # --- spectral normalisation (Miyato et al. 2018) -------------------------------------------------
 
-@pytest.mark.parametrize("layer, input_shape", [
-    (lambda: keras.layers.Dense(7), (5,)),
-    (lambda: keras.layers.Conv2D(4, 3), (6, 6, 3)),
-])
-def test_spectral_normalization_brings_the_kernel_largest_singular_value_to_one(layer,
-                                                                                  input_shape):
+
+@pytest.mark.parametrize(
+    "layer, input_shape",
+    [
+        (lambda: keras.layers.Dense(7), (5,)),
+        (lambda: keras.layers.Conv2D(4, 3), (6, 6, 3)),
+    ],
+)
+def test_spectral_normalization_brings_the_kernel_largest_singular_value_to_one(layer, input_shape):
     keras.utils.set_random_seed(3)
     wrapped = keras.layers.SpectralNormalization(layer(), power_iterations=1)
     x = np.random.default_rng(0).normal(size=(2,) + input_shape).astype(np.float32)

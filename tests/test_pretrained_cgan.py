@@ -1,13 +1,17 @@
 """The shipped class-conditional model `pretrained:cwgan-gp-mnist` (issue #15): it loads
 offline, draws the digit it is asked for, and records how it was trained
 (notebooks/07_do_generated_digits_help.ipynb uses it)."""
+
 import json
 import re
 
 import numpy as np
 import pytest
 
-from tests.shipped import assert_recorded_command_gives_the_shipped_config, assert_trimmed_run_folder
+from tests.shipped import (
+    assert_recorded_command_gives_the_shipped_config,
+    assert_trimmed_run_folder,
+)
 from wgan_tutorial import metrics, models, pretrained, training
 
 NAME = "cwgan-gp-mnist"
@@ -27,8 +31,9 @@ def test_the_run_folder_is_trimmed_and_says_how_it_was_trained():
     assert (config["loss"], config["dataset"], config["conditional"]) == ("gp", "mnist", True)
     assert (config["gp_weight"], config["n_critic"], config["one_sided"]) == (10.0, 5, False)
     text = (folder / "command.txt").read_text()
-    assert re.search(r"^\$ wgan-tutorial train --loss gp --dataset mnist --conditional .*--save-dir",
-                     text, re.M)
+    assert re.search(
+        r"^\$ wgan-tutorial train --loss gp --dataset mnist --conditional .*--save-dir", text, re.M
+    )
     assert re.search(r"^agreement( +[\d.]+){11} %$", text, re.M)
 
 

@@ -1,11 +1,15 @@
 """The shipped weight-clipping WGAN (pretrained:wgan-clip-mnist) of notebook 02."""
+
 import re
 import socket
 
 import numpy as np
 import pytest
 
-from tests.shipped import assert_recorded_command_gives_the_shipped_config, assert_trimmed_run_folder
+from tests.shipped import (
+    assert_recorded_command_gives_the_shipped_config,
+    assert_trimmed_run_folder,
+)
 from wgan_tutorial import data, models, pretrained, training
 
 NAME = "wgan-clip-mnist"
@@ -15,6 +19,7 @@ FOLDER = pretrained.pretrained_dir() / NAME
 @pytest.fixture
 def offline(monkeypatch):
     """Any attempt to open a network connection fails the test."""
+
     def refuse(*args, **kwargs):
         raise AssertionError("the pretrained model must load without a network")
 
@@ -41,8 +46,12 @@ def test_was_trained_with_the_papers_clipping_algorithm_at_the_recorded_rate():
     assert (config["clip_value"], config["n_critic"], config["batch_size"]) == (0.01, 5, 64)
     assert config["learning_rate"] == 5e-4 and config["ema"] == 0.999
     command = (FOLDER / "command.txt").read_text()
-    assert re.search(r"^\$ wgan-tutorial train --loss clip --dataset mnist .*--learning-rate "
-                     r"0\.0005 --ema 0\.999", command, re.M)
+    assert re.search(
+        r"^\$ wgan-tutorial train --loss clip --dataset mnist .*--learning-rate "
+        r"0\.0005 --ema 0\.999",
+        command,
+        re.M,
+    )
 
 
 def test_loads_offline_and_samples_images_with_mnist_s_share_of_background(offline):

@@ -1,12 +1,16 @@
 """The shipped WGAN-GP model `pretrained:wgan-gp-mnist`: it loads offline, samples digits of
 every class, and records how it was trained (notebooks/03_wgan_gp_mnist.ipynb uses it)."""
+
 import json
 import re
 
 import numpy as np
 import pytest
 
-from tests.shipped import assert_recorded_command_gives_the_shipped_config, assert_trimmed_run_folder
+from tests.shipped import (
+    assert_recorded_command_gives_the_shipped_config,
+    assert_trimmed_run_folder,
+)
 from wgan_tutorial import cli, data, metrics, models, pretrained, training
 
 NAME = "wgan-gp-mnist"

@@ -1,10 +1,11 @@
 """The repository's own promises: badges, dependency lists, README and CI in step."""
+
 import json
 import re
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
@@ -28,7 +29,7 @@ def _conda_pip_requirements(path):
     lines = path.read_text().splitlines()
     start = next(i for i, line in enumerate(lines) if line.strip() == "- pip:")
     block = []
-    for line in lines[start + 1:]:
+    for line in lines[start + 1 :]:
         if not line.startswith(" " * 6 + "- "):
             break
         block.append(line.strip()[2:])
@@ -49,8 +50,11 @@ def test_environment_files_list_the_same_packages_as_pyproject():
 
 def _lower_bounds(requirements):
     """{name: "x.y.z"} of requirement strings "name>=x.y.z" (environment files: "name>=...")."""
-    return {re.match(r"[A-Za-z0-9_.\-]+", r).group(0).lower(): r.split(">=")[1].split(",")[0]
-            for r in requirements if ">=" in r}
+    return {
+        re.match(r"[A-Za-z0-9_.\-]+", r).group(0).lower(): r.split(">=")[1].split(",")[0]
+        for r in requirements
+        if ">=" in r
+    }
 
 
 def test_pyproject_pins_lower_bounds_and_binder_pins_exactly():
@@ -61,8 +65,9 @@ def test_pyproject_pins_lower_bounds_and_binder_pins_exactly():
     # The local conda file states the same minimums as pyproject.
     extras = PYPROJECT["project"]["optional-dependencies"]
     everything = PYPROJECT["project"]["dependencies"] + extras["lab"] + extras["test"]
-    assert _lower_bounds(_conda_pip_requirements(ROOT / "environment.yml")) == \
-        _lower_bounds(everything)
+    assert _lower_bounds(_conda_pip_requirements(ROOT / "environment.yml")) == _lower_bounds(
+        everything
+    )
 
 
 def test_package_checks_the_same_minimums_as_pyproject():
@@ -77,12 +82,16 @@ def test_package_checks_the_same_minimums_as_pyproject():
 def test_oldest_dependency_set_of_the_benchmark_is_pyprojects_lower_bounds():
     script = (ROOT / "benchmarks" / "dependency_sets.py").read_text()
     extras = PYPROJECT["project"]["optional-dependencies"]
-    for name, version in _lower_bounds(PYPROJECT["project"]["dependencies"] + extras["test"]).items():
+    for name, version in _lower_bounds(
+        PYPROJECT["project"]["dependencies"] + extras["test"]
+    ).items():
         assert f'"{name}=={version}"' in script, name
 
 
 def test_readme_states_the_pythons_that_pyproject_allows():
-    low, high = re.fullmatch(r">=3\.(\d+),<3\.(\d+)", PYPROJECT["project"]["requires-python"]).groups()
+    low, high = re.fullmatch(
+        r">=3\.(\d+),<3\.(\d+)", PYPROJECT["project"]["requires-python"]
+    ).groups()
     assert f"Python 3.{low} to 3.{int(high) - 1}" in (ROOT / "README.md").read_text()
 
 
@@ -100,7 +109,8 @@ def test_version_has_one_source_and_a_changes_entry():
 
     assert PYPROJECT["project"]["dynamic"] == ["version"]
     assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"] == {
-        "attr": "wgan_tutorial.__version__"}
+        "attr": "wgan_tutorial.__version__"
+    }
     # A development version's changes are under "Unreleased" (tests/test_release.py).
     heading = "Unreleased" if ".dev" in __version__ else re.escape(__version__) + " "
     assert re.search(rf"^## {heading}", (ROOT / "CHANGES.md").read_text(), re.M)
@@ -115,9 +125,18 @@ def test_conftest_defaults_to_fast_mode_but_honours_an_explicit_setting():
         environment = {k: v for k, v in os.environ.items() if k != "WGAN_TUTORIAL_FAST"}
         if value is not None:
             environment["WGAN_TUTORIAL_FAST"] = value
-        script = "import os, runpy; runpy.run_path('conftest.py'); print(os.environ['WGAN_TUTORIAL_FAST'])"
-        return subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=environment,
-                              capture_output=True, text=True, check=True).stdout.strip()
+        script = (
+            "import os, runpy; runpy.run_path('conftest.py'); "
+            "print(os.environ['WGAN_TUTORIAL_FAST'])"
+        )
+        return subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
 
     assert fast_after_conftest(None) == "1"
     assert fast_after_conftest("0") == "0"
@@ -164,7 +183,9 @@ def test_notebook_setup_cell_installs_the_release_on_colab_and_kaggle_only(noteb
 
 def test_readme_badges_and_links_use_the_repository_url():
     readme = (ROOT / "README.md").read_text()
-    for link in re.findall(r"https://(?:colab\.research\.google\.com|mybinder\.org)[^)\s]+", readme):
+    for link in re.findall(
+        r"https://(?:colab\.research\.google\.com|mybinder\.org)[^)\s]+", readme
+    ):
         if "badge" in link.split("/")[-1]:
             continue
         assert REPO_PATH in link, link

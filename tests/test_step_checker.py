@@ -1,4 +1,5 @@
 """The checker of the student's training step (wgan_tutorial.step_checker), issue #12."""
+
 import numpy as np
 import pytest
 
@@ -43,7 +44,9 @@ def student_step(mistake=None, gp_weight=None):
                         norm = tf.sqrt(tf.reduce_sum(g**2, axis=1) + 1e-12)
                     critic_loss += lam * tf.reduce_mean((norm - 1) ** 2)
             grads = tape.gradient(critic_loss, wgan.critic.trainable_variables)
-            wgan.critic_optimizer.apply_gradients(zip(grads, wgan.critic.trainable_variables))
+            wgan.critic_optimizer.apply_gradients(
+                zip(grads, wgan.critic.trainable_variables, strict=True)
+            )
             if wgan.loss_type == "clip" and mistake != "clip before update":
                 for w in wgan.critic.trainable_variables:
                     w.assign(tf.clip_by_value(w, -wgan.clip_value, wgan.clip_value))
@@ -52,7 +55,9 @@ def student_step(mistake=None, gp_weight=None):
             f_fake = tf.reduce_mean(wgan.critic(wgan.generator(z)))
             generator_loss = f_fake if mistake == "generator sign" else -f_fake
         grads = tape.gradient(generator_loss, wgan.generator.trainable_variables)
-        wgan.generator_optimizer.apply_gradients(zip(grads, wgan.generator.trainable_variables))
+        wgan.generator_optimizer.apply_gradients(
+            zip(grads, wgan.generator.trainable_variables, strict=True)
+        )
 
     return step
 
@@ -71,9 +76,14 @@ def test_the_checkers_own_mistake_free_step_matches_the_package(loss):
     assert step_checker.check_train_step(step_checker.mistaken_step(None), loss).passed
 
 
-@pytest.mark.parametrize("loss, mistake", [
-    (loss, mistake) for loss, mistakes in step_checker.LOSS_MISTAKES.items()
-    for mistake in mistakes])
+@pytest.mark.parametrize(
+    "loss, mistake",
+    [
+        (loss, mistake)
+        for loss, mistakes in step_checker.LOSS_MISTAKES.items()
+        for mistake in mistakes
+    ],
+)
 def test_each_common_mistake_is_caught_and_named(loss, mistake):
     result = step_checker.check_train_step(student_step(mistake), loss)
     assert not result.passed
@@ -93,10 +103,13 @@ def test_a_step_that_does_nothing_fails():
     assert "leaves every weight" in result.message
 
 
-@pytest.mark.parametrize("argument, message", [
-    (dict(loss="hinge"), "loss must be 'clip' or 'gp'"),
-    (dict(step="not a function"), "step must be a function"),
-])
+@pytest.mark.parametrize(
+    "argument, message",
+    [
+        (dict(loss="hinge"), "loss must be 'clip' or 'gp'"),
+        (dict(step="not a function"), "step must be a function"),
+    ],
+)
 def test_bad_arguments_are_named(argument, message):
     arguments = dict(step=student_step(), loss="gp") | argument
     with pytest.raises(ValueError, match=message):

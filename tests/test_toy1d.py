@@ -1,4 +1,5 @@
 """The 1-D discriminator-against-critic experiment and the per-layer gradient norms (toy1d)."""
+
 import numpy as np
 import pytest
 from scipy.special import expit
@@ -22,15 +23,16 @@ def _dense_chain(kernels, biases=None, activation=None):
         h = layer(h)
         layers.append(layer)
     model = keras.Model(inputs, h)
-    for layer, kernel, bias in zip(layers, kernels, biases):
+    for layer, kernel, bias in zip(layers, kernels, biases, strict=True):
         layer.set_weights([np.asarray(kernel, np.float32), np.asarray(bias, np.float32)])
     return model
 
 
 @pytest.fixture(scope="module")
 def trained_pair():
-    return toy1d.train_discriminator_and_critic(real_mean=0.0, fake_mean=6.0, std=1.0, steps=300,
-                                                seed=0, progress=False)
+    return toy1d.train_discriminator_and_critic(
+        real_mean=0.0, fake_mean=6.0, std=1.0, steps=300, seed=0, progress=False
+    )
 
 
 def test_discriminator_slope_vanishes_at_the_fakes_while_the_critics_does_not(trained_pair):
@@ -66,8 +68,9 @@ def test_outputs_match_hand_derivation_for_linear_networks_even_when_saturated()
     d = 1.0 / (1.0 + np.exp(-logit))
     np.testing.assert_allclose(outputs["discriminator"], d, rtol=1e-6)
     # dD/dx = D (1 - D) l'(x) with 1 - D = sigmoid(-l) computed without cancellation
-    np.testing.assert_allclose(outputs["discriminator_gradient"],
-                               d / (1.0 + np.exp(logit)) * -6.0, rtol=1e-5)
+    np.testing.assert_allclose(
+        outputs["discriminator_gradient"], d / (1.0 + np.exp(logit)) * -6.0, rtol=1e-5
+    )
     assert outputs["discriminator_gradient"][0] != 0.0  # about -6e-18: not rounded to 0
     np.testing.assert_allclose(outputs["critic"], -0.5 * x + 1.0, rtol=1e-6)
     np.testing.assert_allclose(outputs["critic_gradient"], np.full(5, -0.5), rtol=1e-6)
@@ -76,15 +79,21 @@ def test_outputs_match_hand_derivation_for_linear_networks_even_when_saturated()
 def test_outputs_match_finite_differences_for_a_relu_network():
     rng = np.random.default_rng(0)
     kernels = [rng.normal(size=(1, 8)), rng.normal(size=(8, 8)) / 3, rng.normal(size=(8, 1))]
-    discriminator = _dense_chain(kernels, [rng.normal(size=8), rng.normal(size=8), np.zeros(1)],
-                                 activation="relu")
-    critic = _dense_chain([rng.normal(size=(1, 8)), rng.normal(size=(8, 1))],
-                          [rng.normal(size=8), np.zeros(1)], activation="relu")
+    discriminator = _dense_chain(
+        kernels, [rng.normal(size=8), rng.normal(size=8), np.zeros(1)], activation="relu"
+    )
+    critic = _dense_chain(
+        [rng.normal(size=(1, 8)), rng.normal(size=(8, 1))],
+        [rng.normal(size=8), np.zeros(1)],
+        activation="relu",
+    )
     x = np.array([-1.3, -0.2, 0.7, 2.1])
     h = 1e-3
     outputs = toy1d.outputs_and_gradients(discriminator, critic, x)
-    for model, key, link in ((discriminator, "discriminator_gradient", expit),
-                             (critic, "critic_gradient", lambda t: t)):
+    for model, key, link in (
+        (discriminator, "discriminator_gradient", expit),
+        (critic, "critic_gradient", lambda t: t),
+    ):
         up = link(model(np.float32(x + h)[:, None]).numpy()[:, 0].astype(np.float64))
         down = link(model(np.float32(x - h)[:, None]).numpy()[:, 0].astype(np.float64))
         np.testing.assert_allclose(outputs[key], (up - down) / (2 * h), rtol=2e-2, atol=1e-4)
@@ -98,8 +107,11 @@ def test_layer_gradient_norms_of_a_two_layer_linear_critic():
     critic = _dense_chain([np.array([[a]]), np.array([[b]])])
     real, fake = np.ones((4, 1)), np.zeros((9, 1))
     spread = np.sqrt(1 / 4 + 1 / 9)
-    np.testing.assert_allclose(toy1d.layer_gradient_norms(critic, real, fake),
-                               [abs(a * b) * spread, abs(b) * spread], rtol=1e-6)
+    np.testing.assert_allclose(
+        toy1d.layer_gradient_norms(critic, real, fake),
+        [abs(a * b) * spread, abs(b) * spread],
+        rtol=1e-6,
+    )
 
 
 @pytest.mark.parametrize("clip_value", [0.01, 0.1])
@@ -144,14 +156,17 @@ def test_layer_gradient_norms_has_one_entry_per_dense_layer():
     assert norms[0] == pytest.approx(float(tf.norm(tape.gradient(loss, points))), rel=1e-5)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(steps=0), "steps must be an integer >= 1, got 0"),
-    (dict(std=0.0), "std must be a finite number > 0, got 0.0"),
-    (dict(clip_value=-0.01), "clip_value must be a finite number > 0, got -0.01"),
-    (dict(fake_mean=float("nan")), "fake_mean must be a finite number, got nan"),
-    (dict(batch_size=1.5), "batch_size must be an integer >= 1, got 1.5"),
-    (dict(seed=-1), "seed must be an integer >= 0, got -1"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(steps=0), "steps must be an integer >= 1, got 0"),
+        (dict(std=0.0), "std must be a finite number > 0, got 0.0"),
+        (dict(clip_value=-0.01), "clip_value must be a finite number > 0, got -0.01"),
+        (dict(fake_mean=float("nan")), "fake_mean must be a finite number, got nan"),
+        (dict(batch_size=1.5), "batch_size must be an integer >= 1, got 1.5"),
+        (dict(seed=-1), "seed must be an integer >= 0, got -1"),
+    ],
+)
 def test_train_rejects_bad_parameters_naming_them(kwargs, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(".", r"\.")):
         toy1d.train_discriminator_and_critic(progress=False, **kwargs)

@@ -1,5 +1,6 @@
 """The logic behind notebook 05's explorers, without a browser: toy runs, caching, the shipped
 MNIST sweep and the `wgan-tutorial sweep` command."""
+
 import json
 import math
 import time
@@ -32,6 +33,7 @@ def _linear_critic(a, b, c):
 
 # --- toy settings ---------------------------------------------------------------------------
 
+
 def test_toy_setting_stores_none_for_the_constraint_the_loss_does_not_use():
     gp = widgets.toy_setting(loss="gp", gp_weight=1.0, clip_value=0.5)
     assert gp.clip_value is None and gp.gp_weight == 1.0
@@ -41,19 +43,22 @@ def test_toy_setting_stores_none_for_the_constraint_the_loss_does_not_use():
     assert clip.learning_rate == widgets.TOY_LEARNING_RATE
 
 
-@pytest.mark.parametrize("arguments, name", [
-    (dict(dataset="mnist"), "dataset"),
-    (dict(loss="wgan"), "loss"),
-    (dict(gp_weight=-1.0), "gp_weight"),
-    (dict(gp_weight=float("nan")), "gp_weight"),
-    (dict(loss="clip", clip_value=0.0), "clip_value"),
-    (dict(n_critic=0), "n_critic"),
-    (dict(n_critic=2.5), "n_critic"),
-    (dict(steps=0), "steps"),
-    (dict(seed=-1), "seed"),
-    (dict(hidden=0), "hidden"),
-    (dict(learning_rate=0.0), "learning_rate"),
-])
+@pytest.mark.parametrize(
+    "arguments, name",
+    [
+        (dict(dataset="mnist"), "dataset"),
+        (dict(loss="wgan"), "loss"),
+        (dict(gp_weight=-1.0), "gp_weight"),
+        (dict(gp_weight=float("nan")), "gp_weight"),
+        (dict(loss="clip", clip_value=0.0), "clip_value"),
+        (dict(n_critic=0), "n_critic"),
+        (dict(n_critic=2.5), "n_critic"),
+        (dict(steps=0), "steps"),
+        (dict(seed=-1), "seed"),
+        (dict(hidden=0), "hidden"),
+        (dict(learning_rate=0.0), "learning_rate"),
+    ],
+)
 def test_bad_toy_settings_raise_value_error_naming_the_parameter(arguments, name):
     with pytest.raises(ValueError, match=name):
         widgets.toy_setting(**arguments)
@@ -66,13 +71,15 @@ def test_train_toy_accepts_only_a_toy_setting():
 
 # --- training and the cache -----------------------------------------------------------------
 
+
 def test_train_toy_returns_the_cached_object_without_training_again(tiny_result):
     setting = tiny_result.setting
     assert setting in widgets.cached_toy_settings()
     calls = []
     start = time.perf_counter()
-    again = widgets.train_toy(setting, on_step=lambda done, total: calls.append(done),
-                              progress=False)
+    again = widgets.train_toy(
+        setting, on_step=lambda done, total: calls.append(done), progress=False
+    )
     assert again is tiny_result
     assert calls == []  # no training step ran
     assert time.perf_counter() - start < 0.1
@@ -81,8 +88,9 @@ def test_train_toy_returns_the_cached_object_without_training_again(tiny_result)
 def test_train_toy_reports_progress_and_records_every_step():
     calls = []
     setting = widgets.toy_setting(seed=1, **TINY)
-    result = widgets.train_toy(setting, on_step=lambda done, total: calls.append((done, total)),
-                               progress=False)
+    result = widgets.train_toy(
+        setting, on_step=lambda done, total: calls.append((done, total)), progress=False
+    )
     assert calls[-1] == (TINY["steps"], TINY["steps"])
     assert list(result.history["step"]) == [1, 2, 3]
     assert result.real.shape == result.fake.shape == (widgets.TOY_POINTS, 2)
@@ -105,6 +113,7 @@ def test_a_large_lambda_brings_the_gradient_norms_at_interpolates_to_one():
 
 # --- the critic on a grid and its gradient norms ----------------------------------------------
 
+
 def test_critic_contour_holds_the_critic_value_at_each_grid_point():
     critic = _linear_critic(2.0, -3.0, 0.5)
     axis, values = widgets.critic_contour(critic, limit=2.0, resolution=5)
@@ -114,8 +123,9 @@ def test_critic_contour_holds_the_critic_value_at_each_grid_point():
     np.testing.assert_allclose(values, expected, rtol=1e-6, atol=1e-6)
 
 
-@pytest.mark.parametrize("arguments, name", [(dict(limit=0.0), "limit"),
-                                             (dict(resolution=1), "resolution")])
+@pytest.mark.parametrize(
+    "arguments, name", [(dict(limit=0.0), "limit"), (dict(resolution=1), "resolution")]
+)
 def test_critic_contour_rejects_bad_grids(arguments, name):
     with pytest.raises(ValueError, match=name):
         widgets.critic_contour(_linear_critic(1.0, 1.0, 0.0), **arguments)
@@ -131,8 +141,12 @@ def test_gradient_norm_of_a_linear_critic_is_its_weight_norm_everywhere():
 def test_gradient_norms_are_taken_at_per_sample_interpolates():
     # f(x) = |x|^2 has gradient 2x, so the norm at x_hat is 2 |x_hat|, with
     # x_hat = eps x + (1 - eps) x~ and one eps ~ U[0, 1] per sample (Algorithm 1, line 6).
-    critic = keras.Sequential([keras.Input((2,)), keras.layers.Lambda(
-        lambda x: keras.ops.sum(x * x, axis=1, keepdims=True))])
+    critic = keras.Sequential(
+        [
+            keras.Input((2,)),
+            keras.layers.Lambda(lambda x: keras.ops.sum(x * x, axis=1, keepdims=True)),
+        ]
+    )
     rng = np.random.default_rng(1)
     real, fake = rng.normal(size=(30, 2)), rng.normal(size=(30, 2))
     norms = widgets.gradient_norms_at_interpolates(critic, real, fake, seed=7)
@@ -143,11 +157,13 @@ def test_gradient_norms_are_taken_at_per_sample_interpolates():
 
 def test_gradient_norms_reject_mismatched_samples():
     with pytest.raises(ValueError, match="real and fake"):
-        widgets.gradient_norms_at_interpolates(_linear_critic(1.0, 0.0, 0.0),
-                                               np.zeros((4, 2)), np.zeros((5, 2)))
+        widgets.gradient_norms_at_interpolates(
+            _linear_critic(1.0, 0.0, 0.0), np.zeros((4, 2)), np.zeros((5, 2))
+        )
 
 
 # --- figures and the toy explorer ----------------------------------------------------------
+
 
 def test_toy_figure_draws_three_labelled_panels_and_a_colour_bar(tiny_result):
     figure = widgets.toy_figure(tiny_result)
@@ -192,6 +208,7 @@ def _descendants(widget):
 
 # --- the shipped MNIST sweep ----------------------------------------------------------------
 
+
 def test_shipped_sweep_covers_the_whole_grid_with_curves_and_samples():
     sweep = widgets.load_sweep()
     assert sweep["gp_weights"] == list(widgets.SWEEP_GP_WEIGHTS)
@@ -209,9 +226,10 @@ def test_shipped_sweep_covers_the_whole_grid_with_curves_and_samples():
     assert sum(path.stat().st_size for path in folder.iterdir()) < 2_000_000
 
 
-@pytest.mark.parametrize("gp_weight, n_critic, name", [(3.0, 5, "gp_weight"),
-                                                       (10.0, 3, "n_critic"),
-                                                       ("10", 5, "gp_weight")])
+@pytest.mark.parametrize(
+    "gp_weight, n_critic, name",
+    [(3.0, 5, "gp_weight"), (10.0, 3, "n_critic"), ("10", 5, "gp_weight")],
+)
 def test_sweep_cell_rejects_values_off_the_grid(gp_weight, n_critic, name):
     with pytest.raises(ValueError, match=name):
         widgets.sweep_cell(gp_weight, n_critic)
@@ -237,16 +255,35 @@ def test_sweep_figure_shares_axes_limits_and_the_mnist_explorer_offers_the_grid(
     plt.close("all")
     box = widgets.mnist_explorer(sweep)
     sliders = [w for w in _descendants(box) if isinstance(w, ipywidgets.SelectionSlider)]
-    assert [[value for _, value in s.options] for s in sliders] == [sweep["gp_weights"],
-                                                                    sweep["n_critics"]]
+    assert [[value for _, value in s.options] for s in sliders] == [
+        sweep["gp_weights"],
+        sweep["n_critics"],
+    ]
 
 
 # --- the `wgan-tutorial sweep` command ------------------------------------------------------
 
+
 def test_sweep_command_writes_a_sweep_that_load_sweep_reads(tmp_path, capsys):
     out = tmp_path / "sweep"
-    status = cli.main(["sweep", "--gp-weights", "0,10", "--n-critics", "1,2", "--steps", "2",
-                       "--width", "2", "--fid-points", "0", "--no-progress", "--out", str(out)])
+    status = cli.main(
+        [
+            "sweep",
+            "--gp-weights",
+            "0,10",
+            "--n-critics",
+            "1,2",
+            "--steps",
+            "2",
+            "--width",
+            "2",
+            "--fid-points",
+            "0",
+            "--no-progress",
+            "--out",
+            str(out),
+        ]
+    )
     assert status == 0
     printed = capsys.readouterr().out
     assert printed.startswith("$ wgan-tutorial sweep --gp-weights 0,10 --n-critics 1,2")
@@ -260,21 +297,34 @@ def test_sweep_command_writes_a_sweep_that_load_sweep_reads(tmp_path, capsys):
 
 @pytest.mark.skipif(not widgets.fid_available(), reason="no classifier weights for FID")
 def test_sweep_records_fid_at_the_requested_steps(tmp_path):
-    sweep = widgets.run_sweep(tmp_path, gp_weights=[10.0], n_critics=[1], steps=4, width=2,
-                              fid_points=2, fid_samples=20, progress=False, log=lambda line: None)
+    sweep = widgets.run_sweep(
+        tmp_path,
+        gp_weights=[10.0],
+        n_critics=[1],
+        steps=4,
+        width=2,
+        fid_points=2,
+        fid_samples=20,
+        progress=False,
+        log=lambda line: None,
+    )
     fid = sweep["cells"][0]["fid"]
     assert fid["step"] == [2, 4]
     assert all(value is not None and math.isfinite(value) for value in fid["value"])
 
 
-@pytest.mark.parametrize("arguments, option", [
-    (["--gp-weights", "0,-1"], "--gp-weights"),
-    (["--gp-weights", "1,1"], "--gp-weights"),
-    (["--n-critics", "0,5"], "--n-critics"),
-    (["--steps", "0"], "--steps"),
-])
-def test_sweep_command_rejects_bad_values_in_one_line_with_exit_2(arguments, option, capsys,
-                                                                  tmp_path):
+@pytest.mark.parametrize(
+    "arguments, option",
+    [
+        (["--gp-weights", "0,-1"], "--gp-weights"),
+        (["--gp-weights", "1,1"], "--gp-weights"),
+        (["--n-critics", "0,5"], "--n-critics"),
+        (["--steps", "0"], "--steps"),
+    ],
+)
+def test_sweep_command_rejects_bad_values_in_one_line_with_exit_2(
+    arguments, option, capsys, tmp_path
+):
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["sweep", *arguments, "--out", str(tmp_path)])
     assert exit_info.value.code == 2
@@ -295,15 +345,22 @@ def test_sweep_command_refuses_a_file_as_its_output_folder(tmp_path, capsys):
     assert "must be a folder" in capsys.readouterr().err
 
 
-def test_sweep_bounded_by_time_alone_thins_its_curves_and_scores_at_the_end(tmp_path,
-                                                                            monkeypatch):
+def test_sweep_bounded_by_time_alone_thins_its_curves_and_scores_at_the_end(tmp_path, monkeypatch):
     monkeypatch.setattr(sweep_module, "SWEEP_CURVE_POINTS", 3)  # read where run_sweep runs
     trained = []
     train = training.train
     monkeypatch.setattr(training, "train", lambda **kw: trained.append(kw) or train(**kw))
-    sweep = widgets.run_sweep(tmp_path, gp_weights=[10.0], n_critics=[1], max_seconds=2.0,
-                              width=2, fid_points=3, fid_samples=20, progress=False,
-                              log=lambda line: None)
+    sweep = widgets.run_sweep(
+        tmp_path,
+        gp_weights=[10.0],
+        n_critics=[1],
+        max_seconds=2.0,
+        width=2,
+        fid_points=3,
+        fid_samples=20,
+        progress=False,
+        log=lambda line: None,
+    )
     assert "--steps" not in sweep["command"] and "--max-seconds 2" in sweep["command"]
     assert sweep["settings"]["ema"] == training.default_config("gp", "mnist")["ema"]
     # one rate for critic and generator, as in the paper, whatever train's default

@@ -16,6 +16,7 @@ The recorded run is `benchmarks/augmentation.py` (its table is in the notebook).
 
 Taught in notebooks/07_do_generated_digits_help.ipynb.
 """
+
 import tempfile
 from pathlib import Path
 
@@ -51,11 +52,16 @@ def labelled_subset(images, labels, per_class, seed=0):
     smallest = min(int(np.sum(labels == k)) for k in range(NUM_CLASSES))
     per_class = check_number(per_class, "per_class", 1, integer=True)
     if per_class > smallest:
-        raise ValueError(f"per_class must be an integer in 1..{smallest} (the smallest class), "
-                         f"got {per_class}")
+        raise ValueError(
+            f"per_class must be an integer in 1..{smallest} (the smallest class), got {per_class}"
+        )
     rng = np.random.default_rng(seed)
-    keep = np.concatenate([rng.choice(np.flatnonzero(labels == k), per_class, replace=False)
-                           for k in range(NUM_CLASSES)])
+    keep = np.concatenate(
+        [
+            rng.choice(np.flatnonzero(labels == k), per_class, replace=False)
+            for k in range(NUM_CLASSES)
+        ]
+    )
     return images[keep], labels[keep].astype(np.int32)
 
 
@@ -90,12 +96,17 @@ def shift_and_rotate(max_shift=MAX_SHIFT_PIXELS, max_degrees=MAX_DEGREES, seed=0
     """
     max_shift = check_number(max_shift, "max_shift", 0, inclusive=True)
     max_degrees = check_number(max_degrees, "max_degrees", 0, inclusive=True)
-    return keras.Sequential([
-        keras.layers.RandomTranslation(max_shift / 28, max_shift / 28, fill_mode="constant",
-                                       fill_value=-1.0, seed=seed),
-        keras.layers.RandomRotation(max_degrees / 360, fill_mode="constant", fill_value=-1.0,
-                                    seed=seed + 1),
-    ], name="shift_and_rotate")
+    return keras.Sequential(
+        [
+            keras.layers.RandomTranslation(
+                max_shift / 28, max_shift / 28, fill_mode="constant", fill_value=-1.0, seed=seed
+            ),
+            keras.layers.RandomRotation(
+                max_degrees / 360, fill_mode="constant", fill_value=-1.0, seed=seed + 1
+            ),
+        ],
+        name="shift_and_rotate",
+    )
 
 
 def _float_images(images):
@@ -107,8 +118,9 @@ def _float_images(images):
     return data.to_float_images(images)
 
 
-def fit_classifier(images, labels, steps=250, batch_size=64, learning_rate=1e-3, seed=0,
-                   augment=False):
+def fit_classifier(
+    images, labels, steps=250, batch_size=64, learning_rate=1e-3, seed=0, augment=False
+):
     """Train `small_classifier` for a fixed number of steps on uint8 digits.
 
     Adam (learning_rate) on the cross-entropy of the logits, batches drawn by reshuffling
@@ -127,8 +139,12 @@ def fit_classifier(images, labels, steps=250, batch_size=64, learning_rate=1e-3,
     """
     x = _float_images(images)
     y = np.asarray(labels).reshape(-1)
-    if y.shape != (len(x),) or not np.issubdtype(y.dtype, np.integer) or y.min() < 0 \
-            or y.max() >= NUM_CLASSES:
+    if (
+        y.shape != (len(x),)
+        or not np.issubdtype(y.dtype, np.integer)
+        or y.min() < 0
+        or y.max() >= NUM_CLASSES
+    ):
         raise ValueError(f"labels must be {len(x)} integers in 0..{NUM_CLASSES - 1}")
     steps = check_number(steps, "steps", 1, integer=True)
     batch_size = min(check_number(batch_size, "batch_size", 1, integer=True), len(x))
@@ -140,10 +156,13 @@ def fit_classifier(images, labels, steps=250, batch_size=64, learning_rate=1e-3,
         layer = shift_and_rotate(seed=seed)
         dataset = dataset.map(lambda images, classes: (layer(images, training=True), classes))
     classifier = small_classifier()
-    classifier.compile(optimizer=keras.optimizers.Adam(learning_rate),
-                       loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    classifier.fit(data.prefetched(dataset), epochs=1, steps_per_epoch=steps,
-                   verbose=0, shuffle=False)  # the dataset shuffles itself
+    classifier.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
+    classifier.fit(
+        data.prefetched(dataset), epochs=1, steps_per_epoch=steps, verbose=0, shuffle=False
+    )  # the dataset shuffles itself
     return classifier
 
 
@@ -171,8 +190,11 @@ def mean_and_interval(values, confidence=0.95):
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
     mean = float(values.mean())
-    half = float(stats.t.ppf(0.5 + confidence / 2, len(values) - 1)
-                 * values.std(ddof=1) / np.sqrt(len(values)))
+    half = float(
+        stats.t.ppf(0.5 + confidence / 2, len(values) - 1)
+        * values.std(ddof=1)
+        / np.sqrt(len(values))
+    )
     return mean, mean - half, mean + half
 
 
@@ -210,19 +232,39 @@ def train_generator_on(images, labels, steps=400, seed=0, progress=True):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "subset.npz"  # the test arrays are required by the layout, unused
         np.savez(path, x_train=images, y_train=labels, x_test=images, y_test=labels)
-        return training.train(conditional=True, steps=steps, seed=seed,
-                              n_critic=defaults.N_CRITIC, critic_lr_scale=1.0,  # as recorded
-                              learning_rate=1e-3, generator_norm="none",
-                              batch_size=min(32, len(images) // 5), data_path=str(path),
-                              progress=progress)
+        return training.train(
+            conditional=True,
+            steps=steps,
+            seed=seed,
+            n_critic=defaults.N_CRITIC,
+            critic_lr_scale=1.0,  # as recorded
+            learning_rate=1e-3,
+            generator_norm="none",
+            batch_size=min(32, len(images) // 5),
+            data_path=str(path),
+            progress=progress,
+        )
 
 
-CONDITIONS = ("real", "real + generated x1", "real + generated x4", "shift/rotate",
-              "shift/rotate + generated x1")
+CONDITIONS = (
+    "real",
+    "real + generated x1",
+    "real + generated x4",
+    "shift/rotate",
+    "shift/rotate + generated x1",
+)
 
 
-def compare(images, labels, test_images, test_labels, generator=None, steps=250, seed=0,
-            conditions=CONDITIONS):
+def compare(
+    images,
+    labels,
+    test_images,
+    test_labels,
+    generator=None,
+    steps=250,
+    seed=0,
+    conditions=CONDITIONS,
+):
     """Test accuracy of the small classifier under each condition, for one labelled set.
 
     Conditions (`CONDITIONS`): "real" (the labelled digits alone); "real + generated xR"
@@ -251,8 +293,9 @@ def compare(images, labels, test_images, test_labels, generator=None, steps=250,
         raise ValueError(f"conditions must be among {CONDITIONS}, got {unknown}")
     needs_generator = any("generated" in name for name in conditions)
     if needs_generator and (generator is None or models.num_classes(generator) != NUM_CLASSES):
-        raise ValueError("generator must be a conditional generator of 10 classes for the "
-                         "'generated' conditions")
+        raise ValueError(
+            "generator must be a conditional generator of 10 classes for the 'generated' conditions"
+        )
     images = np.asarray(images)
     if images.ndim == 4:
         images = images[..., 0]
@@ -266,7 +309,12 @@ def compare(images, labels, test_images, test_labels, generator=None, steps=250,
             fake, fake_labels = generated_digits(generator, ratio * per_class, seed=seed)
             train_images = np.concatenate([images, fake])
             train_labels = np.concatenate([labels, fake_labels])
-        model = fit_classifier(train_images, train_labels, steps=steps, seed=seed,
-                               augment=name.startswith("shift/rotate"))
+        model = fit_classifier(
+            train_images,
+            train_labels,
+            steps=steps,
+            seed=seed,
+            augment=name.startswith("shift/rotate"),
+        )
         results[name] = test_accuracy(model, test_images, test_labels)
     return results

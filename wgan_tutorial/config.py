@@ -13,6 +13,7 @@ seed. `setup_notebook()` and the command line ask for each of those explicitly.
 
 Taught in notebooks/00_start_here.ipynb.
 """
+
 import logging
 import math
 import os
@@ -68,10 +69,10 @@ def check_number(value, name, minimum, inclusive=True, integer=False):
     """
     kind = "an integer" if integer else "a number"
     bad_type = isinstance(value, bool) or not isinstance(
-        value, (int, np.integer) if integer else (int, float, np.integer, np.floating))
+        value, (int, np.integer) if integer else (int, float, np.integer, np.floating)
+    )
     bound = ">=" if inclusive else ">"
-    if bad_type or not math.isfinite(value) or (value < minimum if inclusive
-                                                 else value <= minimum):
+    if bad_type or not math.isfinite(value) or (value < minimum if inclusive else value <= minimum):
         raise ValueError(f"{name} must be {kind} {bound} {minimum}, got {value!r}")
     return int(value) if integer else float(value)
 
@@ -198,8 +199,10 @@ def import_tensorflow():
             f"{'.'.join(map(str, MIN_KERAS))} ({error}); install them: {INSTALL_HINT}"
         ) from None
     tf = sys.modules["tensorflow"]
-    for name, found, minimum in (("TensorFlow", tf.__version__, MIN_TENSORFLOW),
-                                 ("Keras", keras.__version__, MIN_KERAS)):
+    for name, found, minimum in (
+        ("TensorFlow", tf.__version__, MIN_TENSORFLOW),
+        ("Keras", keras.__version__, MIN_KERAS),
+    ):
         if _version_tuple(found) < minimum:
             raise MissingDependency(
                 f"the course needs {name} >= {'.'.join(map(str, minimum))}, found {found}; "

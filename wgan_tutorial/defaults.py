@@ -82,32 +82,47 @@ PRESETS = (
     Preset(
         "toy",
         lambda loss, dataset, conditional: dataset.kind == "points",
-        {"noise_dim": TOY_NOISE_DIM, "width": _fast_or_full(TOY_WIDTH, TOY_WIDTH_FAST),
-         "depth": TOY_DEPTH, "batch_size": TOY_BATCH_SIZE},
+        {
+            "noise_dim": TOY_NOISE_DIM,
+            "width": _fast_or_full(TOY_WIDTH, TOY_WIDTH_FAST),
+            "depth": TOY_DEPTH,
+            "batch_size": TOY_BATCH_SIZE,
+        },
         "the official gan_toy.py: 2-512-512-512 MLPs, batch 256, noise of size 2",
-        "Toy data sets"),
+        "Toy data sets",
+    ),
     Preset(
         "penalty on images, CPU",
         lambda loss, dataset, conditional: loss.penalised and dataset.kind == "images",
-        {"batch_size": GP_MNIST_BATCH_SIZE, "learning_rate": GP_IMAGE_LEARNING_RATE,
-         "ema": GP_MNIST_EMA},
+        {
+            "batch_size": GP_MNIST_BATCH_SIZE,
+            "learning_rate": GP_IMAGE_LEARNING_RATE,
+            "ema": GP_MNIST_EMA,
+        },
         "batch 32 runs twice the steps per second; Adam 1e-3 reaches a lower FID in the same "
         "time; samples from a moving average of the generator",
-        "Batch size and learning rate"),
+        "Batch size and learning rate",
+    ),
     Preset(
         "penalty on MNIST, CPU",
         lambda loss, dataset, conditional: loss.penalised and dataset.name == "mnist",
-        {"n_critic": GP_MNIST_N_CRITIC, "critic_lr_scale": GP_MNIST_CRITIC_LR_SCALE,
-         "critic_lr_fade": GP_MNIST_CRITIC_LR_FADE},
+        {
+            "n_critic": GP_MNIST_N_CRITIC,
+            "critic_lr_scale": GP_MNIST_CRITIC_LR_SCALE,
+            "critic_lr_fade": GP_MNIST_CRITIC_LR_FADE,
+        },
         "one critic update per generator update learns most per CPU second; a critic rate "
         "twice the generator's, fading to it over 10,000 steps, makes up for the rest",
-        "n_critic and the critic's learning rate"),
+        "n_critic and the critic's learning rate",
+    ),
     Preset(
         "gp on MNIST without labels, CPU",
-        lambda loss, dataset, conditional: loss.name == "gp" and dataset.name == "mnist"
-        and not conditional,
+        lambda loss, dataset, conditional: (
+            loss.name == "gp" and dataset.name == "mnist" and not conditional
+        ),
         {"generator_norm": GP_MNIST_GENERATOR_NORM, "learning_rate": GP_MNIST_LEARNING_RATE},
         "batch norm in the generator (DCGAN's, Radford et al. 2016, Section 3) at Adam 1.5e-3; "
         "measured worse for lp, gp-ln and the conditional model",
-        "Batch norm in the generator"),
+        "Batch norm in the generator",
+    ),
 )

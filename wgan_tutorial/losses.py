@@ -26,6 +26,7 @@ its gradient finite when a gradient is exactly zero.
 
 Taught in notebooks/02_wgan_weight_clipping.ipynb and notebooks/03_wgan_gp_mnist.ipynb.
 """
+
 import collections
 
 from wgan_tutorial import defaults
@@ -108,8 +109,9 @@ def gan_discriminator_loss(real_scores, fake_scores):
 
     Taught in notebooks/03_wgan_gp_mnist.ipynb.
     """
-    return (tf.reduce_mean(tf.math.softplus(-real_scores))
-            + tf.reduce_mean(tf.math.softplus(fake_scores)))
+    return tf.reduce_mean(tf.math.softplus(-real_scores)) + tf.reduce_mean(
+        tf.math.softplus(fake_scores)
+    )
 
 
 def non_saturating_generator_loss(fake_scores):
@@ -253,6 +255,7 @@ def gradient_penalty(critic, real, fake, one_sided=False, eps=None, seed=None):
 
 # --- the loss registry -------------------------------------------------------------------------
 
+
 def no_penalty(model, real, fake, labels=None):
     """Weight clipping adds nothing to the critic's loss: (0, no logs)."""
     return tf.constant(0.0), {}
@@ -270,8 +273,13 @@ def critic_at_label(critic, labels):
 
 
 def _penalty(model, real, fake, one_sided, labels):
-    penalty, norms = gradient_penalty(critic_at_label(model.critic, labels), real, fake,
-                                      one_sided=one_sided, seed=model.seed_generator)
+    penalty, norms = gradient_penalty(
+        critic_at_label(model.critic, labels),
+        real,
+        fake,
+        one_sided=one_sided,
+        seed=model.seed_generator,
+    )
     return model.gp_weight * penalty, {"gp": penalty, "gp_grad_norm": tf.reduce_mean(norms)}
 
 
@@ -312,10 +320,12 @@ def nothing_after_update(model):
 
 
 Loss = collections.namedtuple(
-    "Loss", "name description optimizer learning_rate penalised critic_penalty "
-            "after_critic_update critic_objective generator_objective critic_normalization "
-            "n_critic beta_2",
-    defaults=(critic_loss, generator_loss, None, defaults.N_CRITIC, defaults.BETA_2))
+    "Loss",
+    "name description optimizer learning_rate penalised critic_penalty "
+    "after_critic_update critic_objective generator_objective critic_normalization "
+    "n_critic beta_2",
+    defaults=(critic_loss, generator_loss, None, defaults.N_CRITIC, defaults.BETA_2),
+)
 Loss.__doc__ = """One loss of the registry.
 
 Fields: name; description (one line, with its paper); optimizer ("rmsprop" or "adam", the
@@ -331,38 +341,89 @@ beta_2 (Adam's second-moment decay; default `defaults.BETA_2`, the WGAN-GP paper
 """
 
 LOSSES = {
-    "clip": Loss("clip", "weight clipping (Arjovsky et al. 2017, arXiv 1701.07875)",
-                 "rmsprop", defaults.PAPER_LEARNING_RATES["clip"], False, no_penalty,
-                 clip_after_update),
-    "gp": Loss("gp", "gradient penalty (Gulrajani et al. 2017, arXiv 1704.00028)",
-               "adam", defaults.PAPER_LEARNING_RATES["gp"], True, two_sided_penalty,
-               nothing_after_update),
-    "lp": Loss("lp", "one-sided Lipschitz penalty (Petzka et al. 2018, arXiv 1709.08894)",
-               "adam", defaults.PAPER_LEARNING_RATES["lp"], True, one_sided_penalty,
-               nothing_after_update),
+    "clip": Loss(
+        "clip",
+        "weight clipping (Arjovsky et al. 2017, arXiv 1701.07875)",
+        "rmsprop",
+        defaults.PAPER_LEARNING_RATES["clip"],
+        False,
+        no_penalty,
+        clip_after_update,
+    ),
+    "gp": Loss(
+        "gp",
+        "gradient penalty (Gulrajani et al. 2017, arXiv 1704.00028)",
+        "adam",
+        defaults.PAPER_LEARNING_RATES["gp"],
+        True,
+        two_sided_penalty,
+        nothing_after_update,
+    ),
+    "lp": Loss(
+        "lp",
+        "one-sided Lipschitz penalty (Petzka et al. 2018, arXiv 1709.08894)",
+        "adam",
+        defaults.PAPER_LEARNING_RATES["lp"],
+        True,
+        one_sided_penalty,
+        nothing_after_update,
+    ),
     # Layer norm where batch norm is not allowed: Gulrajani et al. 2017, Section 4, "No critic
     # batch normalization" (layer normalization as a drop-in replacement).
-    "gp-ln": Loss("gp-ln", "gradient penalty, layer-normalised critic (Gulrajani et al. "
-                  "2017, arXiv 1704.00028, Section 4)", "adam",
-                  defaults.PAPER_LEARNING_RATES["gp"], True, two_sided_penalty,
-                  nothing_after_update, critic_normalization="layer"),
+    "gp-ln": Loss(
+        "gp-ln",
+        "gradient penalty, layer-normalised critic (Gulrajani et al. "
+        "2017, arXiv 1704.00028, Section 4)",
+        "adam",
+        defaults.PAPER_LEARNING_RATES["gp"],
+        True,
+        two_sided_penalty,
+        nothing_after_update,
+        critic_normalization="layer",
+    ),
     # The Wasserstein objective with every critic layer divided by its spectral norm, Adam
     # at the WGAN-GP paper's settings (Miyato et al. 2018, Table 1, setting A).
-    "sn": Loss("sn", "spectral normalisation (Miyato et al. 2018, arXiv 1802.05957)",
-               "adam", defaults.PAPER_LEARNING_RATES["sn"], False, no_penalty,
-               nothing_after_update, critic_normalization="spectral"),
+    "sn": Loss(
+        "sn",
+        "spectral normalisation (Miyato et al. 2018, arXiv 1802.05957)",
+        "adam",
+        defaults.PAPER_LEARNING_RATES["sn"],
+        False,
+        no_penalty,
+        nothing_after_update,
+        critic_normalization="spectral",
+    ),
     # The standard GAN with DCGAN's optimizer (Radford et al. 2016, arXiv 1511.06434,
     # Section 4: Adam 2e-4, beta_1 0.5, Adam's default beta_2 0.999), one discriminator
     # update per generator update (Goodfellow et al. 2014, Algorithm 1 with k = 1).
-    "gan": Loss("gan", "standard GAN, non-saturating generator loss (Goodfellow et al. 2014, "
-                "arXiv 1406.2661, Section 3)", "adam", defaults.PAPER_LEARNING_RATES["gan"],
-                False, no_penalty, nothing_after_update, gan_discriminator_loss,
-                non_saturating_generator_loss, n_critic=1, beta_2=defaults.DCGAN_BETA_2),
-    "gan-minimax": Loss("gan-minimax", "standard GAN, minimax generator loss (Goodfellow et "
-                        "al. 2014, arXiv 1406.2661, Equation 1)", "adam",
-                        defaults.PAPER_LEARNING_RATES["gan"], False, no_penalty,
-                        nothing_after_update, gan_discriminator_loss, minimax_generator_loss,
-                        n_critic=1, beta_2=defaults.DCGAN_BETA_2),
+    "gan": Loss(
+        "gan",
+        "standard GAN, non-saturating generator loss (Goodfellow et al. 2014, "
+        "arXiv 1406.2661, Section 3)",
+        "adam",
+        defaults.PAPER_LEARNING_RATES["gan"],
+        False,
+        no_penalty,
+        nothing_after_update,
+        gan_discriminator_loss,
+        non_saturating_generator_loss,
+        n_critic=1,
+        beta_2=defaults.DCGAN_BETA_2,
+    ),
+    "gan-minimax": Loss(
+        "gan-minimax",
+        "standard GAN, minimax generator loss (Goodfellow et "
+        "al. 2014, arXiv 1406.2661, Equation 1)",
+        "adam",
+        defaults.PAPER_LEARNING_RATES["gan"],
+        False,
+        no_penalty,
+        nothing_after_update,
+        gan_discriminator_loss,
+        minimax_generator_loss,
+        n_critic=1,
+        beta_2=defaults.DCGAN_BETA_2,
+    ),
 }
 
 

@@ -26,13 +26,14 @@ benchmarks/RESULTS.md, sections "Model width and throughput" and "Colour through
 Taught in notebooks/02_wgan_weight_clipping.ipynb, notebooks/03_wgan_gp_mnist.ipynb and
 notebooks/06_your_own_images.ipynb.
 """
+
 import math
 
 import numpy as np
 
 from wgan_tutorial import defaults, resources
-from wgan_tutorial.data.registry import CHANNELS, IMAGE_SIZES
 from wgan_tutorial.config import check_number, import_tensorflow, pick
+from wgan_tutorial.data.registry import CHANNELS, IMAGE_SIZES
 
 tf = import_tensorflow()
 import keras  # noqa: E402
@@ -50,10 +51,17 @@ def check_image_shape(image_shape):
         shape = tuple(int(v) for v in image_shape)
     except (TypeError, ValueError):
         shape = None
-    if shape is None or len(shape) != 3 or shape[0] != shape[1] or shape[0] not in IMAGE_SIZES \
-            or shape[2] not in CHANNELS:
-        raise ValueError(f"image_shape must be (S, S, C) with S in {IMAGE_SIZES} and C in "
-                         f"{CHANNELS}, got {image_shape!r}")
+    if (
+        shape is None
+        or len(shape) != 3
+        or shape[0] != shape[1]
+        or shape[0] not in IMAGE_SIZES
+        or shape[2] not in CHANNELS
+    ):
+        raise ValueError(
+            f"image_shape must be (S, S, C) with S in {IMAGE_SIZES} and C in "
+            f"{CHANNELS}, got {image_shape!r}"
+        )
     return shape
 
 
@@ -62,8 +70,14 @@ def _doublings(size):
     return (7, 2) if size == 28 else (4, int(np.log2(size // 4)))
 
 
-def image_generator(image_shape=IMAGE_SHAPE, noise_dim=defaults.NOISE_DIM, width=None,
-                    name="generator", num_classes=None, normalization=None):
+def image_generator(
+    image_shape=IMAGE_SHAPE,
+    noise_dim=defaults.NOISE_DIM,
+    width=None,
+    name="generator",
+    num_classes=None,
+    normalization=None,
+):
     """DCGAN-style generator: z -> Dense s x s x (2^(k-1) width) -> k stride-2 5x5
     transposed convolutions (ReLU, channels halving down to width) -> H x W x C, tanh.
 
@@ -96,12 +110,14 @@ def image_generator(image_shape=IMAGE_SHAPE, noise_dim=defaults.NOISE_DIM, width
     noise_dim = check_number(noise_dim, "noise_dim", 1, integer=True)
     width = check_number(default_width() if width is None else width, "width", 1, integer=True)
     if normalization not in GENERATOR_NORMALIZATIONS:
-        raise ValueError(f"normalization must be one of {GENERATOR_NORMALIZATIONS}, "
-                         f"got {normalization!r}")
+        raise ValueError(
+            f"normalization must be one of {GENERATOR_NORMALIZATIONS}, got {normalization!r}"
+        )
     start, layers = _doublings(size)
     channels = width * 2 ** (layers - 1)
-    _check_weight_memory(noise_dim * start * start * channels,
-                         f"noise_dim = {noise_dim} with width = {width}")
+    _check_weight_memory(
+        noise_dim * start * start * channels, f"noise_dim = {noise_dim} with width = {width}"
+    )
 
     def hidden(layer, x, **options):  # linear part, [batch norm], ReLU
         if normalization is None:
@@ -115,14 +131,21 @@ def image_generator(image_shape=IMAGE_SHAPE, noise_dim=defaults.NOISE_DIM, width
     x = keras.layers.Reshape((start, start, channels))(x)
     for _ in range(layers - 1):
         channels //= 2
-        x = hidden(keras.layers.Conv2DTranspose, x, filters=channels, kernel_size=5, strides=2,
-                   padding="same")
+        x = hidden(
+            keras.layers.Conv2DTranspose,
+            x,
+            filters=channels,
+            kernel_size=5,
+            strides=2,
+            padding="same",
+        )
     x = keras.layers.Conv2DTranspose(depth, 5, strides=2, padding="same", activation="tanh")(x)
     return keras.Model(inputs, x, name=name)
 
 
-def image_critic(image_shape=IMAGE_SHAPE, width=None, name="critic", normalization=None,
-                 num_classes=None):
+def image_critic(
+    image_shape=IMAGE_SHAPE, width=None, name="critic", normalization=None, num_classes=None
+):
     """DCGAN-style critic: k stride-2 5x5 convolutions (width, 2 width, ...), LeakyReLU(0.2),
     a linear Dense(1); no batch norm (the penalty is per sample, Gulrajani et al. 2017,
     arXiv 1704.00028, Section 4).
@@ -153,7 +176,7 @@ def image_critic(image_shape=IMAGE_SHAPE, width=None, name="critic", normalizati
     x_in = keras.Input(shape, name="image")
     x = x_in
     for i in range(layers):
-        x = norm(wrap(keras.layers.Conv2D(width * 2 ** i, 5, strides=2, padding="same"))(x), i)
+        x = norm(wrap(keras.layers.Conv2D(width * 2**i, 5, strides=2, padding="same"))(x), i)
         x = keras.layers.LeakyReLU(negative_slope=0.2)(x)
     x = keras.layers.Flatten()(x)
     return _critic_head(x_in, x, num_classes, name, wrap)
@@ -195,8 +218,9 @@ def normalized_critic_layers(normalization):
     Taught in notebooks/03_wgan_gp_mnist.ipynb.
     """
     if normalization not in CRITIC_NORMALIZATIONS:
-        raise ValueError(f"normalization must be one of {CRITIC_NORMALIZATIONS}, "
-                         f"got {normalization!r}")
+        raise ValueError(
+            f"normalization must be one of {CRITIC_NORMALIZATIONS}, got {normalization!r}"
+        )
     wrap = keras.layers.SpectralNormalization if normalization == "spectral" else _identity
 
     def norm(x, i):
@@ -217,8 +241,9 @@ def default_width():
 
 
 def _check_classes(num_classes):
-    return None if num_classes is None else check_number(num_classes, "num_classes", 2,
-                                                         integer=True)
+    return (
+        None if num_classes is None else check_number(num_classes, "num_classes", 2, integer=True)
+    )
 
 
 def _generator_inputs(noise_dim, num_classes):
@@ -250,8 +275,9 @@ def _critic_head(x_in, features, num_classes, name, wrap=None):
     if num_classes is None:
         return keras.Model(x_in, score, name=name)
     label = keras.Input((), dtype="int32", name="label")
-    projection = keras.layers.Embedding(num_classes, features.shape[-1],
-                                        name="label_projection")(label)
+    projection = keras.layers.Embedding(num_classes, features.shape[-1], name="label_projection")(
+        label
+    )
     score = keras.layers.Add()([score, keras.layers.Dot(axes=1)([projection, features])])
     return keras.Model([x_in, label], score, name=name)
 
@@ -266,8 +292,7 @@ def num_classes(model):
     return None
 
 
-def mnist_generator(noise_dim=defaults.NOISE_DIM, width=None, name="generator",
-                    normalization=None):
+def mnist_generator(noise_dim=defaults.NOISE_DIM, width=None, name="generator", normalization=None):
     """DCGAN-style MNIST generator: z -> Dense 7x7x(2 width) -> 14x14x width -> 28x28x1, tanh.
 
     Shaped like the generator of Gulrajani et al. 2017 (arXiv 1704.00028, official
@@ -318,14 +343,17 @@ def _check_weight_memory(count, what):
     resources.check_allocation(4 * count, f"{what} ({count:,} float32 weights)")
 
 
-def _mlp(input_dim, output_dim, hidden, depth, name, normalization=None, num_classes=None,
-         critic=False):
+def _mlp(
+    input_dim, output_dim, hidden, depth, name, normalization=None, num_classes=None, critic=False
+):
     input_dim = check_number(input_dim, "input_dim", 1, integer=True)
     hidden = check_number(hidden, "hidden", 1, integer=True)
     depth = check_number(depth, "depth", 1, integer=True)
     wrap, norm = normalized_critic_layers(normalization)
-    _check_weight_memory((input_dim + (depth - 1) * hidden) * hidden,
-                         f"an MLP of {input_dim} inputs and {depth} x {hidden} units")
+    _check_weight_memory(
+        (input_dim + (depth - 1) * hidden) * hidden,
+        f"an MLP of {input_dim} inputs and {depth} x {hidden} units",
+    )
     if critic:
         x_in = x = keras.Input((input_dim,))
     else:
@@ -340,8 +368,9 @@ def _mlp(input_dim, output_dim, hidden, depth, name, normalization=None, num_cla
     return keras.Model(x_in, wrap(keras.layers.Dense(output_dim))(x), name=name)
 
 
-def toy_generator(noise_dim=2, hidden=512, depth=3, output_dim=2, name="generator",
-                  num_classes=None):
+def toy_generator(
+    noise_dim=2, hidden=512, depth=3, output_dim=2, name="generator", num_classes=None
+):
     """MLP generator for the 2-D toy sets: noise_dim -> hidden x depth (ReLU) -> output_dim.
 
     The architecture of the official WGAN-GP `gan_toy.py` (Gulrajani et al. 2017, arXiv
@@ -364,8 +393,9 @@ def toy_generator(noise_dim=2, hidden=512, depth=3, output_dim=2, name="generato
     return _mlp(noise_dim, output_dim, hidden, depth, name, num_classes=num_classes)
 
 
-def toy_critic(input_dim=2, hidden=512, depth=3, name="critic", normalization=None,
-               num_classes=None):
+def toy_critic(
+    input_dim=2, hidden=512, depth=3, name="critic", normalization=None, num_classes=None
+):
     """MLP critic for the 2-D toy sets: input_dim -> hidden x depth (ReLU) -> 1 (linear).
 
     As in the official WGAN-GP `gan_toy.py` (Gulrajani et al. 2017, arXiv 1704.00028):
@@ -417,8 +447,9 @@ def sample(generator, n, seed=0, batch_size=500, labels=None):
     noise_dim = generator.inputs[0].shape[-1]
     shape = tuple(generator.outputs[0].shape[1:])
     # float32 outputs, float32 latent vectors and numpy's float64 draw of them
-    resources.check_allocation(4 * n * math.prod(shape) + 12 * n * noise_dim,
-                               f"n = {n} samples of shape {shape}")
+    resources.check_allocation(
+        4 * n * math.prod(shape) + 12 * n * noise_dim, f"n = {n} samples of shape {shape}"
+    )
     rng = np.random.default_rng(seed)
     z = rng.standard_normal((n, noise_dim)).astype(np.float32)  # labels come after, if any
     if classes is not None:
@@ -452,11 +483,15 @@ def check_labels(labels, n, classes, rng=None):
     if array.ndim == 0:
         array = np.full(n, array)
     if array.shape != (n,) or not np.issubdtype(array.dtype, np.integer):
-        raise ValueError(f"labels must be one integer in 0..{classes - 1} or {n} of them, "
-                         f"got {np.asarray(labels).dtype} of shape {np.shape(labels)}")
+        raise ValueError(
+            f"labels must be one integer in 0..{classes - 1} or {n} of them, "
+            f"got {np.asarray(labels).dtype} of shape {np.shape(labels)}"
+        )
     if array.min() < 0 or array.max() >= classes:
-        raise ValueError(f"labels must be integers in 0..{classes - 1}, got values from "
-                         f"{array.min()} to {array.max()}")
+        raise ValueError(
+            f"labels must be integers in 0..{classes - 1}, got values from "
+            f"{array.min()} to {array.max()}"
+        )
     return array.astype(np.int32)
 
 
@@ -476,8 +511,11 @@ def to_uint8_images(images):
     images = np.asarray(images)
     if images.ndim == 4 and images.shape[-1] == 1:
         images = images[..., 0]
-    if not (images.ndim == 3 or (images.ndim == 4 and images.shape[-1] == 3)) \
-            or images.shape[0] == 0:
-        raise ValueError(f"images must have shape (N, H, W[, 1]) or (N, H, W, 3), "
-                         f"got {images.shape}")
+    if (
+        not (images.ndim == 3 or (images.ndim == 4 and images.shape[-1] == 3))
+        or images.shape[0] == 0
+    ):
+        raise ValueError(
+            f"images must have shape (N, H, W[, 1]) or (N, H, W, 3), got {images.shape}"
+        )
     return np.rint((np.clip(images, -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8)

@@ -7,6 +7,7 @@ same functions read both.
 
 Taught in notebooks/02_wgan_weight_clipping.ipynb and notebooks/03_wgan_gp_mnist.ipynb.
 """
+
 import zipfile
 from pathlib import Path
 
@@ -21,8 +22,7 @@ PREFIX = "pretrained:"
 # What Keras raises for a damaged, truncated or foreign .keras file (measured in
 # tests/test_faults.py): a bad zip archive, missing or malformed members, a layer refused
 # by safe mode. Anything else is a bug and keeps its traceback.
-UNREADABLE_MODEL_ERRORS = (ValueError, OSError, KeyError, TypeError, zipfile.BadZipFile,
-                           EOFError)
+UNREADABLE_MODEL_ERRORS = (ValueError, OSError, KeyError, TypeError, zipfile.BadZipFile, EOFError)
 
 
 def pretrained_dir():
@@ -35,9 +35,11 @@ def list_pretrained():
     root = pretrained_dir()
     if not root.is_dir():
         return []
-    return sorted(path.name for path in root.iterdir()
-                  if (path / training.GENERATOR_FILE).is_file()
-                  or (path / training.CONFIG_FILE).is_file())
+    return sorted(
+        path.name
+        for path in root.iterdir()
+        if (path / training.GENERATOR_FILE).is_file() or (path / training.CONFIG_FILE).is_file()
+    )
 
 
 def resolve(source):
@@ -54,19 +56,20 @@ def resolve(source):
     """
     text = str(source)
     if text.startswith(PREFIX):
-        name = text[len(PREFIX):]
+        name = text[len(PREFIX) :]
         path = pretrained_dir() / name
         if not name or "/" in name or not path.is_dir():
             available = ", ".join(list_pretrained()) or "none shipped yet"
-            raise ValueError(f"model {text!r} not found: no shipped model named {name!r} "
-                             f"(available: {available})")
+            raise ValueError(
+                f"model {text!r} not found: no shipped model named {name!r} "
+                f"(available: {available})"
+            )
         return path
     path = Path(source)
     if path.is_dir() or (path.is_file() and path.suffix == ".keras"):
         return path
     if path.is_file():
-        raise ValueError(f"model {text!r} must be a run folder, a .keras file or "
-                         f"pretrained:NAME")
+        raise ValueError(f"model {text!r} must be a run folder, a .keras file or pretrained:NAME")
     raise ValueError(f"model {text!r} not found: no such file or folder")
 
 
@@ -87,8 +90,7 @@ def load_wgan(source):
         raise ValueError(f"model {str(source)!r} must be a run folder to load the critic too")
     config = training.read_config(path)
     if config is None:
-        raise ValueError(f"model {str(source)!r} not found: {path} has no "
-                         f"{training.CONFIG_FILE}")
+        raise ValueError(f"model {str(source)!r} not found: {path} has no {training.CONFIG_FILE}")
     wgan = training.wgan_from_config(config)
     checkpoint, manager = training.make_checkpoint(wgan, path / training.CHECKPOINT_DIR)
     if not training.checkpoint_steps(path / training.CHECKPOINT_DIR):
@@ -119,11 +121,12 @@ def load_generator(source):
         if has_checkpoint and (path / training.CONFIG_FILE).is_file():
             return load_wgan(path).sampler
         if not (path / training.GENERATOR_FILE).is_file():
-            raise ValueError(f"model {str(source)!r} not found: {path} holds neither "
-                             f"checkpoints nor {training.GENERATOR_FILE}")
+            raise ValueError(
+                f"model {str(source)!r} not found: {path} holds neither "
+                f"checkpoints nor {training.GENERATOR_FILE}"
+            )
         path = path / training.GENERATOR_FILE
     try:
         return keras.models.load_model(path, compile=False)
     except UNREADABLE_MODEL_ERRORS as error:
-        raise ValueError(f"model file {path} is unreadable: "
-                         f"{error_summary(error)}") from None
+        raise ValueError(f"model file {path} is unreadable: {error_summary(error)}") from None

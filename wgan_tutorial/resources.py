@@ -10,6 +10,7 @@
 
 Taught nowhere: this is plumbing for the command line and `training.train`.
 """
+
 import contextlib
 import os
 import tempfile
@@ -65,8 +66,10 @@ def check_allocation(nbytes, what):
     """
     free = available_memory()
     if free is not None and nbytes > free:
-        raise ValueError(f"{what} needs {nbytes / GIB:.1f} GiB of memory; about "
-                         f"{free / GIB:.1f} GiB is available")
+        raise ValueError(
+            f"{what} needs {nbytes / GIB:.1f} GiB of memory; about "
+            f"{free / GIB:.1f} GiB is available"
+        )
 
 
 def _os_reason(error):
@@ -122,8 +125,10 @@ def output_path(path, name, overwrite=False):
     if path.is_dir():
         raise ValueError(f"{name} {path}: is a folder, expected a file name")
     if path.exists() and not overwrite:
-        raise ValueError(f"{name} {path}: the file exists; to replace it, give --overwrite "
-                         f"(overwrite=True in Python)")
+        raise ValueError(
+            f"{name} {path}: the file exists; to replace it, give --overwrite "
+            f"(overwrite=True in Python)"
+        )
     writable_folder(path.parent, name)
     return path
 
@@ -150,17 +155,20 @@ class RunLock:
         try:
             handle = open(self.path, "a+")
         except OSError as error:
-            raise ValueError(f"save_dir {self.path.parent}: cannot write there "
-                             f"({_os_reason(error)})") from None
+            raise ValueError(
+                f"save_dir {self.path.parent}: cannot write there ({_os_reason(error)})"
+            ) from None
         try:
             _lock(handle)
         except OSError:
             handle.seek(0)
             holder = handle.read().strip() or "unknown"
             handle.close()
-            raise ValueError(f"save_dir {self.path.parent} is in use by another training "
-                             f"(process {holder}); wait for it to end or choose another "
-                             f"save_dir") from None
+            raise ValueError(
+                f"save_dir {self.path.parent} is in use by another training "
+                f"(process {holder}); wait for it to end or choose another "
+                f"save_dir"
+            ) from None
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))

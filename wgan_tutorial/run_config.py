@@ -54,14 +54,18 @@ class Field(NamedTuple):
             if value not in self.choices:
                 raise ValueError(f"{self.name} must be one of {self.choices}, got {value!r}")
             return value
-        return check_number(value, self.name, self.minimum, self.inclusive,
-                            integer=self.kind == "int")
+        return check_number(
+            value, self.name, self.minimum, self.inclusive, integer=self.kind == "int"
+        )
 
 
 def _field(name, kind, help, **spec):
     """A `Field` whose help ends with the tuned presets that set it (from `defaults.PRESETS`)."""
-    tuned = [f"{preset.name}: {_shown(preset.values[name])}" for preset in defaults.PRESETS
-             if name in preset.values]
+    tuned = [
+        f"{preset.name}: {_shown(preset.values[name])}"
+        for preset in defaults.PRESETS
+        if name in preset.values
+    ]
     if tuned:
         help = f"{help}; tuned presets: {'; '.join(tuned)}"
     return Field(name, kind, help, **spec)
@@ -75,73 +79,210 @@ LOSS_HELP = "; ".join(f"{name}: {entry.description}" for name, entry in losses.L
 
 # The order of the saved fields is the order of `config.json`.
 FIELDS = (
-    _field("loss", "choice", f"the objective (default gp). {LOSS_HELP}",
-           choices=tuple(losses.LOSSES), saved=True),
-    _field("dataset", "choice", "default mnist; cifar-10 (alias cifar10), fashion-mnist, "
-           "folder (needs --data-dir) or a toy set", choices=data.DATASET_NAMES, saved=True),
-    _field("noise_dim", "int", f"latent size (default {defaults.NOISE_DIM})", minimum=1,
-           saved=True, flags=("--noise_dim",)),
-    _field("width", "int", f"image model width, or toy MLP units (default "
-           f"{defaults.MNIST_WIDTH})", minimum=1, saved=True),
+    _field(
+        "loss",
+        "choice",
+        f"the objective (default gp). {LOSS_HELP}",
+        choices=tuple(losses.LOSSES),
+        saved=True,
+    ),
+    _field(
+        "dataset",
+        "choice",
+        "default mnist; cifar-10 (alias cifar10), fashion-mnist, "
+        "folder (needs --data-dir) or a toy set",
+        choices=data.DATASET_NAMES,
+        saved=True,
+    ),
+    _field(
+        "noise_dim",
+        "int",
+        f"latent size (default {defaults.NOISE_DIM})",
+        minimum=1,
+        saved=True,
+        flags=("--noise_dim",),
+    ),
+    _field(
+        "width",
+        "int",
+        f"image model width, or toy MLP units (default {defaults.MNIST_WIDTH})",
+        minimum=1,
+        saved=True,
+    ),
     _field("depth", "int", "toy MLP hidden layers", minimum=1, saved=True),
-    _field("n_critic", "int", f"critic updates per generator update (default: the loss's "
-           f"paper value, {defaults.N_CRITIC}; gan 1)", minimum=1, saved=True,
-           flags=("--n_update_dis",)),
-    _field("batch_size", "int", f"real images per critic update (default "
-           f"{defaults.PAPER_BATCH_SIZE})", minimum=1, saved=True, flags=("--batch_size",)),
-    _field("learning_rate", "float", "the generator's (the critic's is --critic-lr-scale times "
-           "it); default: the loss's paper rate (" + ", ".join(
-               f"{name} {rate:g}" for name, rate in defaults.PAPER_LEARNING_RATES.items())
-           + ")", minimum=0, inclusive=False, saved=True,
-           flags=("--learning_rate",)),
-    _field("beta_1", "fraction", f"Adam's beta_1 (all but clip), in [0, 1) (default "
-           f"{defaults.BETA_1:g}; the paper's 0 also works)", saved=True),
-    _field("clip_value", "float", f"clipping constant c (clip; default {defaults.CLIP_VALUE:g})",
-           minimum=0, inclusive=False, saved=True, flags=("--n-clip", "--n_clip")),
-    _field("gp_weight", "float", f"penalty weight lambda (default {defaults.GP_WEIGHT:g})",
-           saved=True),
-    _field("one_sided", "flag", "one-sided penalty (Gulrajani et al. 2017, Appendix C)",
-           saved=True, cli=False),
+    _field(
+        "n_critic",
+        "int",
+        f"critic updates per generator update (default: the loss's "
+        f"paper value, {defaults.N_CRITIC}; gan 1)",
+        minimum=1,
+        saved=True,
+        flags=("--n_update_dis",),
+    ),
+    _field(
+        "batch_size",
+        "int",
+        f"real images per critic update (default {defaults.PAPER_BATCH_SIZE})",
+        minimum=1,
+        saved=True,
+        flags=("--batch_size",),
+    ),
+    _field(
+        "learning_rate",
+        "float",
+        "the generator's (the critic's is --critic-lr-scale times "
+        "it); default: the loss's paper rate ("
+        + ", ".join(f"{name} {rate:g}" for name, rate in defaults.PAPER_LEARNING_RATES.items())
+        + ")",
+        minimum=0,
+        inclusive=False,
+        saved=True,
+        flags=("--learning_rate",),
+    ),
+    _field(
+        "beta_1",
+        "fraction",
+        f"Adam's beta_1 (all but clip), in [0, 1) (default "
+        f"{defaults.BETA_1:g}; the paper's 0 also works)",
+        saved=True,
+    ),
+    _field(
+        "clip_value",
+        "float",
+        f"clipping constant c (clip; default {defaults.CLIP_VALUE:g})",
+        minimum=0,
+        inclusive=False,
+        saved=True,
+        flags=("--n-clip", "--n_clip"),
+    ),
+    _field(
+        "gp_weight", "float", f"penalty weight lambda (default {defaults.GP_WEIGHT:g})", saved=True
+    ),
+    _field(
+        "one_sided",
+        "flag",
+        "one-sided penalty (Gulrajani et al. 2017, Appendix C)",
+        saved=True,
+        cli=False,
+    ),
     _field("seed", "int", "weights, noise and data order (default 0)", saved=True),
-    _field("ema", "fraction", "decay of the moving average of the generator's weights that "
-           "samples are drawn from, in [0, 1); 0 = none (default 0)", saved=True),
-    _field("critic_lr_scale", "float", "the critic's learning rate divided by the generator's "
-           "(the two time-scale update rule, Heusel et al. 2017; default 1)", minimum=0,
-           inclusive=False, saved=True),
-    _field("critic_lr_fade", "int", "critic updates over which --critic-lr-scale falls linearly "
-           "to 1; 0: it stays (default 0)", saved=True),
-    _field("generator_norm", "choice", "batch norm in the image generator's hidden layers, or "
-           "none (default none)", choices=defaults.GENERATOR_NORMS, saved=True),
+    _field(
+        "ema",
+        "fraction",
+        "decay of the moving average of the generator's weights that "
+        "samples are drawn from, in [0, 1); 0 = none (default 0)",
+        saved=True,
+    ),
+    _field(
+        "critic_lr_scale",
+        "float",
+        "the critic's learning rate divided by the generator's "
+        "(the two time-scale update rule, Heusel et al. 2017; default 1)",
+        minimum=0,
+        inclusive=False,
+        saved=True,
+    ),
+    _field(
+        "critic_lr_fade",
+        "int",
+        "critic updates over which --critic-lr-scale falls linearly to 1; 0: it stays (default 0)",
+        saved=True,
+    ),
+    _field(
+        "generator_norm",
+        "choice",
+        "batch norm in the image generator's hidden layers, or none (default none)",
+        choices=defaults.GENERATOR_NORMS,
+        saved=True,
+    ),
     _field("image_shape", "text", "(H, W, C) trained at", saved=True, cli=False),
-    _field("max_images", "int", "train on a random (seeded) subset of this many images (the "
-           "CelebA WGAN uses 3000)", minimum=1, saved=True),
-    _field("conditional", "flag", "class-conditional WGAN: generator (z, label), projection "
-           "critic, penalty with the label held fixed; needs a data set with classes (sample "
-           "with --label)", saved=True),
-    _field("image_size", "choice", "train at this many pixels square (default: the data set's; "
-           "folder 64)", choices=data.IMAGE_SIZES),
-    _field("channels", "choice", "1 (greyscale) or 3 (colour) (default: the data set's; "
-           "folder 3)", choices=data.CHANNELS),
-    _field("data_dir", "text", "where the data set is: a folder of images (folder), the "
-           "CIFAR-10 binary .tar.gz or folder, the Fashion-MNIST folder, an MNIST file"),
-    _field("data_path", "text", "an MNIST file (keras .npz or mnist.pkl.gz), the same as "
-           "--data-dir for MNIST; default: the usual sources"),
-    _field("steps", "int", "target generator step, counted across resumed runs (default 1000; "
-           "unlimited when only --max-seconds is given)", minimum=1, group="length"),
-    _field("epochs", "float", "instead of --steps: passes over the training data", minimum=0,
-           inclusive=False, group="length", flags=("--n_epoch",)),
-    _field("max_seconds", "float", "stop cleanly, saving everything, after this wall time",
-           minimum=0, inclusive=False),
-    _field("save_dir", "text", "run folder: config.json, metrics.csv, checkpoints/, "
-           "generator.keras (an existing one is continued)", flags=("--save_dir",)),
-    _field("samples_dir", "text", "folder for sample grids (step_NNNNNN.png)",
-           flags=("--samples_dir",)),
+    _field(
+        "max_images",
+        "int",
+        "train on a random (seeded) subset of this many images (the CelebA WGAN uses 3000)",
+        minimum=1,
+        saved=True,
+    ),
+    _field(
+        "conditional",
+        "flag",
+        "class-conditional WGAN: generator (z, label), projection "
+        "critic, penalty with the label held fixed; needs a data set with classes (sample "
+        "with --label)",
+        saved=True,
+    ),
+    _field(
+        "image_size",
+        "choice",
+        "train at this many pixels square (default: the data set's; folder 64)",
+        choices=data.IMAGE_SIZES,
+    ),
+    _field(
+        "channels",
+        "choice",
+        "1 (greyscale) or 3 (colour) (default: the data set's; folder 3)",
+        choices=data.CHANNELS,
+    ),
+    _field(
+        "data_dir",
+        "text",
+        "where the data set is: a folder of images (folder), the "
+        "CIFAR-10 binary .tar.gz or folder, the Fashion-MNIST folder, an MNIST file",
+    ),
+    _field(
+        "data_path",
+        "text",
+        "an MNIST file (keras .npz or mnist.pkl.gz), the same as "
+        "--data-dir for MNIST; default: the usual sources",
+    ),
+    _field(
+        "steps",
+        "int",
+        "target generator step, counted across resumed runs (default 1000; "
+        "unlimited when only --max-seconds is given)",
+        minimum=1,
+        group="length",
+    ),
+    _field(
+        "epochs",
+        "float",
+        "instead of --steps: passes over the training data",
+        minimum=0,
+        inclusive=False,
+        group="length",
+        flags=("--n_epoch",),
+    ),
+    _field(
+        "max_seconds",
+        "float",
+        "stop cleanly, saving everything, after this wall time",
+        minimum=0,
+        inclusive=False,
+    ),
+    _field(
+        "save_dir",
+        "text",
+        "run folder: config.json, metrics.csv, checkpoints/, "
+        "generator.keras (an existing one is continued)",
+        flags=("--save_dir",),
+    ),
+    _field(
+        "samples_dir", "text", "folder for sample grids (step_NNNNNN.png)", flags=("--samples_dir",)
+    ),
     _field("checkpoint_every", "int", "steps between checkpoints (default 200)", minimum=1),
     _field("sample_every", "int", "steps between sample grids (default 200)", minimum=1),
-    _field("keep_checkpoints", "int", "how many of the latest checkpoints to keep (default 3)",
-           minimum=1),
-    _field("progress", "flag", "show a progress bar (the command line's --no-progress hides "
-           "it)", cli=False),
+    _field(
+        "keep_checkpoints",
+        "int",
+        "how many of the latest checkpoints to keep (default 3)",
+        minimum=1,
+    ),
+    _field(
+        "progress",
+        "flag",
+        "show a progress bar (the command line's --no-progress hides it)",
+        cli=False,
+    ),
 )
 FIELD_NAMES = tuple(field.name for field in FIELDS)
 SAVED = tuple(field.name for field in FIELDS if field.saved)
@@ -156,16 +297,28 @@ def field_named(name):
 def paper_values(loss, dataset, conditional):
     """The papers' values of every saved field for a loss and data set (registry entries)."""
     return {
-        "loss": loss.name, "dataset": dataset.name, "noise_dim": defaults.NOISE_DIM,
-        "width": pick(defaults.MNIST_WIDTH, defaults.MNIST_WIDTH_FAST), "depth": None,
-        "n_critic": loss.n_critic, "batch_size": defaults.PAPER_BATCH_SIZE,
-        "learning_rate": loss.learning_rate, "beta_1": defaults.BETA_1,
-        "clip_value": defaults.CLIP_VALUE, "gp_weight": defaults.GP_WEIGHT, "one_sided": False,
-        "seed": 0, "ema": 0.0, "critic_lr_scale": 1.0, "critic_lr_fade": 0,
+        "loss": loss.name,
+        "dataset": dataset.name,
+        "noise_dim": defaults.NOISE_DIM,
+        "width": pick(defaults.MNIST_WIDTH, defaults.MNIST_WIDTH_FAST),
+        "depth": None,
+        "n_critic": loss.n_critic,
+        "batch_size": defaults.PAPER_BATCH_SIZE,
+        "learning_rate": loss.learning_rate,
+        "beta_1": defaults.BETA_1,
+        "clip_value": defaults.CLIP_VALUE,
+        "gp_weight": defaults.GP_WEIGHT,
+        "one_sided": False,
+        "seed": 0,
+        "ema": 0.0,
+        "critic_lr_scale": 1.0,
+        "critic_lr_fade": 0,
         "generator_norm": "none",
-        "image_shape": None if dataset.kind == "points"
+        "image_shape": None
+        if dataset.kind == "points"
         else list(data.dataset_image_shape(dataset)),
-        "max_images": None, "conditional": bool(conditional),
+        "max_images": None,
+        "conditional": bool(conditional),
     }
 
 
@@ -185,8 +338,9 @@ def default_values(loss="gp", dataset="mnist", conditional=False):
     values = paper_values(loss, dataset, conditional)
     for preset in defaults.PRESETS:
         if preset.applies(loss, dataset, bool(conditional)):
-            values.update({key: value() if callable(value) else value
-                           for key, value in preset.values.items()})
+            values.update(
+                {key: value() if callable(value) else value for key, value in preset.values.items()}
+            )
     return values
 
 
@@ -197,17 +351,20 @@ def _saved_request(options, saved):
         request["dataset"] = data.get_dataset(request["dataset"]).name  # aliases
     if options.get("image_size") is not None or options.get("channels") is not None:
         shape_of = request.get("dataset") or (saved["dataset"] if saved else "mnist")
-        request["image_shape"] = list(data.dataset_image_shape(
-            shape_of, options.get("image_size"), options.get("channels")))
+        request["image_shape"] = list(
+            data.dataset_image_shape(shape_of, options.get("image_size"), options.get("channels"))
+        )
     return request
 
 
 def _check_resume(request, saved, save_dir):
     for key, value in request.items():
         if value != saved[key]:
-            raise ValueError(f"save_dir {save_dir} holds a run with {key}={saved[key]!r}, "
-                             f"requested {key}={value!r} (use another save_dir, or leave "
-                             f"{key} unset to continue that run)")
+            raise ValueError(
+                f"save_dir {save_dir} holds a run with {key}={saved[key]!r}, "
+                f"requested {key}={value!r} (use another save_dir, or leave "
+                f"{key} unset to continue that run)"
+            )
 
 
 @dataclass(frozen=True)
@@ -294,11 +451,17 @@ class RunConfig:
             _check_resume(request, saved, options.get("save_dir"))
             values = dict(saved)
         else:
-            values = default_values(request.get("loss", "gp"), request.get("dataset", "mnist"),
-                                    request.get("conditional", False))
+            values = default_values(
+                request.get("loss", "gp"),
+                request.get("dataset", "mnist"),
+                request.get("conditional", False),
+            )
             values.update(request)
-        run = {name: options.get(name) for name in FIELD_NAMES
-               if name not in SAVED and options.get(name) is not None}
+        run = {
+            name: options.get(name)
+            for name in FIELD_NAMES
+            if name not in SAVED and options.get(name) is not None
+        }
         data_dir, data_path = options.get("data_dir"), options.get("data_path")
         run["data_dir"] = data_dir if data_dir is not None else data_path
         run.setdefault("checkpoint_every", pick(200, 10))
@@ -307,5 +470,10 @@ class RunConfig:
             run.pop(name, None)
         values.update(run)
         names = {field.name for field in dataclasses.fields(cls)}
-        return cls(**{name: field_named(name).check(value) for name, value in values.items()
-                      if name in names})
+        return cls(
+            **{
+                name: field_named(name).check(value)
+                for name, value in values.items()
+                if name in names
+            }
+        )

@@ -20,6 +20,7 @@ common mistake (`MISTAKES`) and names the one that reproduces the student's weig
 
 Taught in notebooks/02_wgan_weight_clipping.ipynb and notebooks/03_wgan_gp_mnist.ipynb.
 """
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,23 +36,22 @@ TOLERANCE = 1e-5
 # what a mistake looks like -> how the checker explains it
 MISTAKES = {
     "critic sign": "the critic's loss has the wrong sign: it must minimise "
-                   "mean f(x~) - mean f(x), i.e. raise the scores of real samples",
+    "mean f(x~) - mean f(x), i.e. raise the scores of real samples",
     "generator sign": "the generator's loss has the wrong sign: it must minimise "
-                      "-mean f(g(z)), i.e. raise the critic's scores of its samples",
+    "-mean f(g(z)), i.e. raise the critic's scores of its samples",
     "normal epsilon": "the interpolation weights eps are drawn from a normal distribution; "
-                      "Algorithm 1 line 4 draws eps ~ U[0, 1], one per sample",
+    "Algorithm 1 line 4 draws eps ~ U[0, 1], one per sample",
     "no sqrt epsilon": "the gradient norm has no small constant inside the square root: "
-                       "where the critic's gradient is exactly 0 the norm's derivative is "
-                       "infinite and the weights become NaN (use sqrt(sum g^2 + 1e-12))",
+    "where the critic's gradient is exactly 0 the norm's derivative is "
+    "infinite and the weights become NaN (use sqrt(sum g^2 + 1e-12))",
     "one real batch": "every critic update uses the same real batch; Algorithm 1 samples a "
-                      "new one for each of the n_critic updates: use real[i] in update i",
+    "new one for each of the n_critic updates: use real[i] in update i",
     "clip before update": "the critic's weights are clipped before the optimizer's update "
-                          "instead of after it (Algorithm 1 line 7 clips the updated weights)",
+    "instead of after it (Algorithm 1 line 7 clips the updated weights)",
 }
 LOSS_MISTAKES = {
     "clip": ("critic sign", "generator sign", "one real batch", "clip before update"),
-    "gp": ("critic sign", "generator sign", "normal epsilon", "no sqrt epsilon",
-           "one real batch"),
+    "gp": ("critic sign", "generator sign", "normal epsilon", "no sqrt epsilon", "one real batch"),
 }
 
 
@@ -89,13 +89,15 @@ def _build(loss, critic_init, seed):
     generator = models.toy_generator(noise_dim=2, hidden=16, depth=2)
     critic = models.toy_critic(2, hidden=16, depth=2)
     for model in (generator, critic):
-        model.set_weights([rng.normal(0.0, 0.4, w.shape).astype(np.float32)
-                           for w in model.get_weights()])
+        model.set_weights(
+            [rng.normal(0.0, 0.4, w.shape).astype(np.float32) for w in model.get_weights()]
+        )
     if critic_init == "zero":
         critic.set_weights([np.zeros_like(w) for w in critic.get_weights()])
     # weights of order 0.4 lie far outside [-c, c]: clipping visibly matters
-    wgan = training.WGAN(generator, critic, loss=loss, n_critic=3, clip_value=0.1,
-                         gp_weight=10.0, seed=seed)
+    wgan = training.WGAN(
+        generator, critic, loss=loss, n_critic=3, clip_value=0.1, gp_weight=10.0, seed=seed
+    )
     # plain SGD: an update is proportional to its gradient, so every mistake shows
     wgan.compile(keras.optimizers.SGD(0.05), keras.optimizers.SGD(0.05))
     return wgan
@@ -115,7 +117,7 @@ def _weights(wgan):
 
 def _difference(a, b):
     worst = 0.0
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=True):
         if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
             if not np.array_equal(np.isnan(x), np.isnan(y)):
                 return float("inf")
@@ -156,8 +158,9 @@ def mistaken_step(mistake):
                 gap = tf.reduce_mean(wgan.critic(fake)) - tf.reduce_mean(wgan.critic(batch))
                 loss = -gap if mistake == "critic sign" else gap
                 if wgan.loss_type == "gp":
-                    draw = keras.random.normal if mistake == "normal epsilon" \
-                        else keras.random.uniform
+                    draw = (
+                        keras.random.normal if mistake == "normal epsilon" else keras.random.uniform
+                    )
                     eps = draw((batch_size,), seed=wgan.seed_generator)[:, None]
                     x_hat = eps * batch + (1.0 - eps) * fake
                     with tf.GradientTape() as inner:
@@ -167,11 +170,11 @@ def mistaken_step(mistake):
                     squared = tf.reduce_sum(tf.square(gradient), axis=1)
                     if mistake != "no sqrt epsilon":
                         squared = squared + losses.NORM_EPSILON
-                    loss = loss + wgan.gp_weight * tf.reduce_mean(
-                        tf.square(tf.sqrt(squared) - 1.0))
+                    loss = loss + wgan.gp_weight * tf.reduce_mean(tf.square(tf.sqrt(squared) - 1.0))
             variables = wgan.critic.trainable_variables
-            wgan.critic_optimizer.apply_gradients(zip(tape.gradient(loss, variables),
-                                                      variables))
+            wgan.critic_optimizer.apply_gradients(
+                zip(tape.gradient(loss, variables), variables, strict=True)
+            )
             if wgan.loss_type == "clip" and mistake != "clip before update":
                 losses.clip_weights(wgan.critic, wgan.clip_value)
         z = keras.random.normal((batch_size, wgan.noise_dim), seed=wgan.seed_generator)
@@ -179,7 +182,9 @@ def mistaken_step(mistake):
             scores = tf.reduce_mean(wgan.critic(wgan.generator(z, training=True)))
             loss = scores if mistake == "generator sign" else -scores
         variables = wgan.generator.trainable_variables
-        wgan.generator_optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        wgan.generator_optimizer.apply_gradients(
+            zip(tape.gradient(loss, variables), variables, strict=True)
+        )
 
     return step
 
@@ -216,21 +221,36 @@ def check_train_step(step, loss="gp", seed=0):
         if difference <= TOLERANCE:
             continue
         if _difference(_weights(_build(loss, critic_init, seed)), got) == 0.0:
-            return StepCheck(False, difference, None,
-                             "Not yet: your step leaves every weight of the critic and the "
-                             "generator unchanged.")
+            return StepCheck(
+                False,
+                difference,
+                None,
+                "Not yet: your step leaves every weight of the critic and the generator unchanged.",
+            )
         for mistake in LOSS_MISTAKES[loss]:
             mistaken = _run(mistaken_step(mistake), loss, critic_init, seed, real)
             if _difference(mistaken, expected) > TOLERANCE >= _difference(mistaken, got):
-                return StepCheck(False, difference, mistake,
-                                 f"Not yet: your step differs from WGAN.train_step by up to "
-                                 f"{difference:.3g} ({case}). It looks like this mistake: "
-                                 f"{MISTAKES[mistake]}.")
-        return StepCheck(False, difference, None,
-                         f"Not yet: your step differs from WGAN.train_step by up to "
-                         f"{difference:.3g} ({case}), and none of the common mistakes "
-                         f"explains it. Check the order of the random draws too.")
+                return StepCheck(
+                    False,
+                    difference,
+                    mistake,
+                    f"Not yet: your step differs from WGAN.train_step by up to "
+                    f"{difference:.3g} ({case}). It looks like this mistake: "
+                    f"{MISTAKES[mistake]}.",
+                )
+        return StepCheck(
+            False,
+            difference,
+            None,
+            f"Not yet: your step differs from WGAN.train_step by up to "
+            f"{difference:.3g} ({case}), and none of the common mistakes "
+            f"explains it. Check the order of the random draws too.",
+        )
     cases = len(_cases(loss))
-    return StepCheck(True, worst, None,
-                     f"Correct: your step matches WGAN.train_step to {worst:.1e} in {cases} "
-                     f"test case{'s' if cases > 1 else ''} (tolerance {TOLERANCE:g}).")
+    return StepCheck(
+        True,
+        worst,
+        None,
+        f"Correct: your step matches WGAN.train_step to {worst:.1e} in {cases} "
+        f"test case{'s' if cases > 1 else ''} (tolerance {TOLERANCE:g}).",
+    )

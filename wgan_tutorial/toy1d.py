@@ -11,6 +11,7 @@ what weight clipping does to a deep critic's gradients.
 
 Taught in notebooks/02_wgan_weight_clipping.ipynb.
 """
+
 import numpy as np
 from scipy.special import expit
 
@@ -22,15 +23,22 @@ import keras  # noqa: E402
 
 
 def _finite(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not np.isfinite(value):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float, np.integer, np.floating))
+        or not np.isfinite(value)
+    ):
         raise ValueError(f"{name} must be a finite number, got {value!r}")
     return float(value)
 
 
 def _positive(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not np.isfinite(value) or value <= 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float, np.integer, np.floating))
+        or not np.isfinite(value)
+        or value <= 0
+    ):
         raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
     return float(value)
 
@@ -41,9 +49,18 @@ def _at_least_one(value, name):
     return int(value)
 
 
-def train_discriminator_and_critic(real_mean=0.0, fake_mean=6.0, std=1.0, steps=None,
-                                   batch_size=256, hidden=64, depth=3, clip_value=0.01,
-                                   seed=0, progress=True):
+def train_discriminator_and_critic(
+    real_mean=0.0,
+    fake_mean=6.0,
+    std=1.0,
+    steps=None,
+    batch_size=256,
+    hidden=64,
+    depth=3,
+    clip_value=0.01,
+    seed=0,
+    progress=True,
+):
     """Train a GAN discriminator and a clipped WGAN critic on the same two 1-D Gaussians.
 
     The setting of Arjovsky et al. 2017 (arXiv 1701.07875), Figure 2: real samples
@@ -95,19 +112,23 @@ def train_discriminator_and_critic(real_mean=0.0, fake_mean=6.0, std=1.0, steps=
     def update(real, fake):
         with tf.GradientTape() as tape:
             real_logits, fake_logits = discriminator(real), discriminator(fake)
-            loss = cross_entropy(tf.ones_like(real_logits), real_logits) + \
-                cross_entropy(tf.zeros_like(fake_logits), fake_logits)
+            loss = cross_entropy(tf.ones_like(real_logits), real_logits) + cross_entropy(
+                tf.zeros_like(fake_logits), fake_logits
+            )
         variables = discriminator.trainable_variables
-        discriminator_optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        discriminator_optimizer.apply_gradients(
+            zip(tape.gradient(loss, variables), variables, strict=True)
+        )
         with tf.GradientTape() as tape:
             loss = losses.critic_loss(critic(real), critic(fake))
         variables = critic.trainable_variables
-        critic_optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        critic_optimizer.apply_gradients(
+            zip(tape.gradient(loss, variables), variables, strict=True)
+        )
         losses.clip_weights(critic, clip_value)
 
     rng = np.random.default_rng(seed)
-    for _ in tqdm(range(steps), desc="discriminator and critic", unit="step",
-                  disable=not progress):
+    for _ in tqdm(range(steps), desc="discriminator and critic", unit="step", disable=not progress):
         real = rng.normal(real_mean, std, (batch_size, 1)).astype(np.float32)
         fake = rng.normal(fake_mean, std, (batch_size, 1)).astype(np.float32)
         update(tf.constant(real), tf.constant(fake))
@@ -140,8 +161,9 @@ def outputs_and_gradients(discriminator, critic, x):
     if x.ndim == 1:
         x = x[:, None]
     if x.ndim != 2 or x.shape[1] != 1 or x.shape[0] == 0 or not np.all(np.isfinite(x)):
-        raise ValueError(f"x must be a non-empty finite array of shape (N,) or (N, 1), "
-                         f"got shape {x.shape}")
+        raise ValueError(
+            f"x must be a non-empty finite array of shape (N,) or (N, 1), got shape {x.shape}"
+        )
     inputs = tf.constant(x)
     with tf.GradientTape(persistent=True) as tape:
         tape.watch(inputs)
@@ -204,11 +226,13 @@ def layer_gradient_norms(critic, real, fake):
             scores.append(h)
         loss = losses.critic_loss(scores[0], scores[1])
     norms = []
-    for real_h, fake_h in zip(*layer_inputs):
+    for real_h, fake_h in zip(*layer_inputs, strict=True):
         gradients = tape.gradient(loss, [real_h, fake_h])
-        squares = sum(float(tf.reduce_sum(tf.square(tf.cast(g, tf.float64))))
-                      for g in gradients if g is not None)
+        squares = sum(
+            float(tf.reduce_sum(tf.square(tf.cast(g, tf.float64))))
+            for g in gradients
+            if g is not None
+        )
         norms.append(np.sqrt(squares))
     del tape
     return np.asarray(norms, dtype=np.float64)
-

@@ -12,28 +12,45 @@ import sys
 from wgan_tutorial import __version__
 from wgan_tutorial.cli.arguments import PROG, Parser, UsageError
 from wgan_tutorial.cli.data_command import add_data, run_data
-from wgan_tutorial.cli.scoring_commands import add_fid, add_train_classifier, run_fid, run_train_classifier
+from wgan_tutorial.cli.scoring_commands import (
+    add_fid,
+    add_train_classifier,
+    run_fid,
+    run_train_classifier,
+)
 from wgan_tutorial.cli.sweep_command import add_sweep, run_sweep
 from wgan_tutorial.cli.training_commands import add_sample, add_train, run_sample, run_train
 
 COMMANDS = {
-    "data": (add_data, run_data, "show which data source is in use and its size (MNIST, "
-             "Fashion-MNIST, CIFAR-10, a folder)"),
-    "train-classifier": (add_train_classifier, run_train_classifier,
-                         "train the MNIST classifier whose features FID uses"),
+    "data": (
+        add_data,
+        run_data,
+        "show which data source is in use and its size (MNIST, Fashion-MNIST, CIFAR-10, a folder)",
+    ),
+    "train-classifier": (
+        add_train_classifier,
+        run_train_classifier,
+        "train the MNIST classifier whose features FID uses",
+    ),
     "fid": (add_fid, run_fid, "score generated digits: FID, real-vs-real floor, class coverage"),
     "train": (add_train, run_train, "train a WGAN (weight clipping or gradient penalty)"),
     "sample": (add_sample, run_sample, "generate digits from a trained generator"),
-    "sweep": (add_sweep, run_sweep,
-              "train WGAN-GP on MNIST over a grid of lambda and n_critic (notebook 05's sweep)"),
+    "sweep": (
+        add_sweep,
+        run_sweep,
+        "train WGAN-GP on MNIST over a grid of lambda and n_critic (notebook 05's sweep)",
+    ),
 }
 
 
 def build_parser(command=None):
     """The argument parser; with `command`, only that subcommand's options are declared
     (`train`'s come from the run configuration, which imports TensorFlow)."""
-    parser = Parser(prog=PROG, description="Train, sample and score Wasserstein GANs "
-                     "(the wgan-tutorial course's command line).")
+    parser = Parser(
+        prog=PROG,
+        description="Train, sample and score Wasserstein GANs "
+        "(the wgan-tutorial course's command line).",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name, (add, _, help_text) in COMMANDS.items():
@@ -45,8 +62,7 @@ def build_parser(command=None):
 
 def _command_in(argv):
     """The subcommand named in `argv` (the first word that is not an option), or None."""
-    words = [word for word in (sys.argv[1:] if argv is None else argv)
-             if not word.startswith("-")]
+    words = [word for word in (sys.argv[1:] if argv is None else argv) if not word.startswith("-")]
     return words[0] if words and words[0] in COMMANDS else None
 
 
@@ -78,3 +94,25 @@ def main(argv=None):
     except KeyboardInterrupt:
         print(f"{PROG} {args.command}: interrupted", file=sys.stderr)
         return 130
+
+
+__all__ = [
+    "COMMANDS",
+    "PROG",
+    "Parser",
+    "UsageError",
+    "add_data",
+    "add_fid",
+    "add_sample",
+    "add_sweep",
+    "add_train",
+    "add_train_classifier",
+    "build_parser",
+    "main",
+    "run_data",
+    "run_fid",
+    "run_sample",
+    "run_sweep",
+    "run_train",
+    "run_train_classifier",
+]

@@ -19,11 +19,14 @@ class Parser(argparse.ArgumentParser):
 
 def int_at_least(minimum):
     """An argparse type: an integer >= `minimum`, or an error naming the range."""
+
     def parse(text):
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"must be an integer >= {minimum}, got {text!r}")
+            raise argparse.ArgumentTypeError(
+                f"must be an integer >= {minimum}, got {text!r}"
+            ) from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"must be an integer >= {minimum}, got {value}")
         return value
@@ -33,16 +36,18 @@ def int_at_least(minimum):
 
 def float_above(minimum, inclusive=False):
     """An argparse type: a finite number > `minimum` (>= when `inclusive`), or an error."""
+
     def parse(text):
         try:
             value = float(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"must be a number, got {text!r}")
+            raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
         ok = value >= minimum if inclusive else value > minimum
         if not ok or value != value or value == float("inf"):
             bound = ">=" if inclusive else ">"
-            raise argparse.ArgumentTypeError(f"must be a finite number {bound} {minimum}, "
-                                             f"got {text}")
+            raise argparse.ArgumentTypeError(
+                f"must be a finite number {bound} {minimum}, got {text}"
+            )
         return value
 
     return parse
@@ -50,6 +55,7 @@ def float_above(minimum, inclusive=False):
 
 def number_list(parse_one):
     """An argparse type: comma-separated values, each checked by `parse_one` (no repeats)."""
+
     def parse(text):
         values = [parse_one(item.strip()) for item in text.split(",") if item.strip()]
         if not values:
@@ -68,8 +74,9 @@ def field_argument(parser, field):
     if field.kind == "int":
         spec["type"] = int_at_least(field.minimum)
     elif field.kind in ("float", "fraction"):
-        spec["type"] = float_above(float(field.minimum), field.inclusive or
-                                   field.kind == "fraction")
+        spec["type"] = float_above(
+            float(field.minimum), field.inclusive or field.kind == "fraction"
+        )
     elif field.kind == "choice":
         spec.update(choices=field.choices, type=type(field.choices[0]))
     elif field.kind == "flag":

@@ -25,8 +25,15 @@ from wgan_tutorial.training.run_folder import GENERATOR_FILE, METRIC_COLUMNS
 import_tensorflow()
 import keras  # noqa: E402
 
-CHECKED_FOR_NAN = ("critic_loss", "generator_loss", "w_estimate", "gp", "critic_grad_norm",
-                   "generator_grad_norm", "gp_grad_norm")
+CHECKED_FOR_NAN = (
+    "critic_loss",
+    "generator_loss",
+    "w_estimate",
+    "gp",
+    "critic_grad_norm",
+    "generator_grad_norm",
+    "gp_grad_norm",
+)
 
 
 class NonFiniteLossError(RuntimeError):
@@ -38,8 +45,11 @@ class NonFiniteLossError(RuntimeError):
         self.checkpoint_step, self.save_dir = checkpoint_step, save_dir
         where = ""
         if save_dir is not None:
-            where = (f"; the last good checkpoint (step {checkpoint_step}) in {save_dir} is "
-                     f"intact" if checkpoint_step else f"; no checkpoint was saved in {save_dir}")
+            where = (
+                f"; the last good checkpoint (step {checkpoint_step}) in {save_dir} is intact"
+                if checkpoint_step
+                else f"; no checkpoint was saved in {save_dir}"
+            )
         super().__init__(f"training diverged at step {step}: {metric} = {value}{where}")
 
 
@@ -97,8 +107,10 @@ class MetricsLogger(keras.callbacks.Callback):
         if not healthy(self.model):
             return
         logs = logs or {}
-        row = {"step": self.model.step,
-               "seconds": round(self.seconds_offset + time.perf_counter() - self._start, 3)}
+        row = {
+            "step": self.model.step,
+            "seconds": round(self.seconds_offset + time.perf_counter() - self._start, 3),
+        }
         row.update({name: float(logs[name]) for name in METRIC_COLUMNS if name in logs})
         self.rows.append(row)
         if self._writer is not None:
@@ -170,8 +182,7 @@ class SampleGrid(keras.callbacks.Callback):
             10 num_classes); toy points cycle through the classes.
     """
 
-    def __init__(self, samples_dir, every, noise_dim, n=64, seed=0, real=None,
-                 num_classes=None):
+    def __init__(self, samples_dir, every, noise_dim, n=64, seed=0, real=None, num_classes=None):
         super().__init__()
         self.samples_dir, self.every, self.real = Path(samples_dir), every, real
         self.samples_dir.mkdir(parents=True, exist_ok=True)
@@ -179,8 +190,11 @@ class SampleGrid(keras.callbacks.Callback):
         if num_classes is not None and real is None:  # one row per class
             n, self.ncols = num_classes * 10, 10
         self.z = np.random.default_rng(seed).standard_normal((n, noise_dim)).astype(np.float32)
-        self.labels = None if num_classes is None else \
-            (np.arange(n) // (self.ncols or 1) % num_classes).astype(np.int32)
+        self.labels = (
+            None
+            if num_classes is None
+            else (np.arange(n) // (self.ncols or 1) % num_classes).astype(np.int32)
+        )
 
     def _draw(self):
         step = self.model.step
@@ -216,8 +230,9 @@ class ProgressBar(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         from tqdm.auto import tqdm
 
-        self.bar = tqdm(total=self.target_step, initial=self.model.step,
-                        desc=self.description, unit="step")
+        self.bar = tqdm(
+            total=self.target_step, initial=self.model.step, desc=self.description, unit="step"
+        )
 
     def on_train_batch_end(self, batch, logs=None):
         self.bar.update(1)

@@ -61,28 +61,54 @@ def wgan_from_config(config):
         classes = entry.num_classes
         if classes is None:
             labelled = tuple(name for name, item in data.DATASETS.items() if item.num_classes)
-            raise ValueError(f"conditional needs a data set with classes {labelled}, got "
-                             f"dataset {entry.name!r}")
+            raise ValueError(
+                f"conditional needs a data set with classes {labelled}, got dataset {entry.name!r}"
+            )
     norm = None if config.generator_norm == "none" else config.generator_norm
     if entry.kind == "images":
         shape = config.image_shape or models.IMAGE_SHAPE
-        generator = models.image_generator(shape, config.noise_dim, config.width,
-                                           num_classes=classes, normalization=norm)
-        critic = models.image_critic(shape, config.width, normalization=loss.critic_normalization,
-                                     num_classes=classes)
+        generator = models.image_generator(
+            shape, config.noise_dim, config.width, num_classes=classes, normalization=norm
+        )
+        critic = models.image_critic(
+            shape, config.width, normalization=loss.critic_normalization, num_classes=classes
+        )
     else:
         if norm is not None:
-            raise ValueError(f"generator_norm must be 'none' for a toy data set (batch norm is "
-                             f"built into image generators only), got {config.generator_norm!r}")
-        generator = models.toy_generator(config.noise_dim, config.width, config.depth,
-                                         num_classes=classes)
-        critic = models.toy_critic(2, config.width, config.depth,
-                                   normalization=loss.critic_normalization, num_classes=classes)
-    wgan = WGAN(generator, critic, loss=config.loss, n_critic=config.n_critic,
-                clip_value=config.clip_value, gp_weight=config.gp_weight,
-                one_sided=config.one_sided, seed=config.seed, ema=config.ema)
-    wgan.compile(*default_optimizers(config.loss, config.learning_rate, config.beta_1,
-                                     config.critic_lr_scale, config.critic_lr_fade))
+            raise ValueError(
+                f"generator_norm must be 'none' for a toy data set (batch norm is "
+                f"built into image generators only), got {config.generator_norm!r}"
+            )
+        generator = models.toy_generator(
+            config.noise_dim, config.width, config.depth, num_classes=classes
+        )
+        critic = models.toy_critic(
+            2,
+            config.width,
+            config.depth,
+            normalization=loss.critic_normalization,
+            num_classes=classes,
+        )
+    wgan = WGAN(
+        generator,
+        critic,
+        loss=config.loss,
+        n_critic=config.n_critic,
+        clip_value=config.clip_value,
+        gp_weight=config.gp_weight,
+        one_sided=config.one_sided,
+        seed=config.seed,
+        ema=config.ema,
+    )
+    wgan.compile(
+        *default_optimizers(
+            config.loss,
+            config.learning_rate,
+            config.beta_1,
+            config.critic_lr_scale,
+            config.critic_lr_fade,
+        )
+    )
     return wgan
 
 
@@ -92,16 +118,20 @@ def real_dataset(config, shuffle_seed):
     entry, shape = config.dataset_entry, config.image_shape
     if entry.kind == "images":
         if config.conditional:
-            images_, labels, _ = data.labelled_source(entry, "train", config.data_dir, shape[0],
-                                                      shape[2], config.max_images, config.seed)
+            images_, labels, _ = data.labelled_source(
+                entry, "train", config.data_dir, shape[0], shape[2], config.max_images, config.seed
+            )
             size, source = len(images_), (images_, labels)
         else:
-            source, _ = data.image_source(entry, "train", config.data_dir, shape[0], shape[2],
-                                          config.max_images, config.seed)
+            source, _ = data.image_source(
+                entry, "train", config.data_dir, shape[0], shape[2], config.max_images, config.seed
+            )
             size = len(source)
         if rows > size:
-            raise ValueError(f"batch_size x n_critic must be <= the number of training "
-                             f"images ({size}), got {rows}")
+            raise ValueError(
+                f"batch_size x n_critic must be <= the number of training "
+                f"images ({size}), got {rows}"
+            )
         if config.conditional:
             return data.labelled_dataset(*source, tuple(shape), rows, seed=shuffle_seed), size
         return data.image_dataset(source, tuple(shape), rows, seed=shuffle_seed), size
@@ -127,8 +157,9 @@ def _open_run_folder(config, wgan, stack):
     resources.writable_folder(save_dir, "save_dir")
     stack.enter_context(resources.RunLock(save_dir))
     resources.writable_folder(save_dir / run_folder.CHECKPOINT_DIR, "save_dir")
-    checkpoint, manager = run_folder.make_checkpoint(wgan, save_dir / run_folder.CHECKPOINT_DIR,
-                                                     config.keep_checkpoints)
+    checkpoint, manager = run_folder.make_checkpoint(
+        wgan, save_dir / run_folder.CHECKPOINT_DIR, config.keep_checkpoints
+    )
     start_step = run_folder.restore_latest(wgan, checkpoint, manager, save_dir)
     seconds = run_folder.truncate_metrics(save_dir / run_folder.METRICS_FILE, start_step)
     return start_step, seconds, manager
@@ -138,20 +169,29 @@ def _callbacks(config, wgan, manager, steps):
     """The run's own callbacks after the first three (NaN stop, signals, metrics)."""
     run_callbacks = []
     if manager is not None:
-        run_callbacks.append(cb.CheckpointSaver(config.save_dir, manager,
-                                                config.checkpoint_every))
+        run_callbacks.append(cb.CheckpointSaver(config.save_dir, manager, config.checkpoint_every))
     if config.samples_dir is not None:
         toy = config.dataset_entry.kind == "points"
         real = data.toy_samples(config.dataset_entry, 1000, seed=config.seed + 1) if toy else None
-        run_callbacks.append(cb.SampleGrid(config.samples_dir, config.sample_every,
-                                           config.noise_dim, n=1000 if toy else 64,
-                                           seed=config.seed, real=real,
-                                           num_classes=wgan.num_classes))
+        run_callbacks.append(
+            cb.SampleGrid(
+                config.samples_dir,
+                config.sample_every,
+                config.noise_dim,
+                n=1000 if toy else 64,
+                seed=config.seed,
+                real=real,
+                num_classes=wgan.num_classes,
+            )
+        )
     if config.max_seconds is not None:
         run_callbacks.append(cb.TimeBudget(config.max_seconds))
     if config.progress:
-        run_callbacks.append(cb.ProgressBar(None if config.until_time_out else steps,
-                                            f"WGAN-{config.loss} {config.dataset}"))
+        run_callbacks.append(
+            cb.ProgressBar(
+                None if config.until_time_out else steps, f"WGAN-{config.loss} {config.dataset}"
+            )
+        )
     return run_callbacks
 
 
@@ -161,8 +201,9 @@ def _raise_if_diverged(wgan, manager, save_dir):
         good_step = None
         if manager is not None and manager.latest_checkpoint:
             good_step = int(manager.latest_checkpoint.rsplit("-", 1)[-1])
-        raise cb.NonFiniteLossError(divergence.step, divergence.metric, divergence.value,
-                                    good_step, save_dir)
+        raise cb.NonFiniteLossError(
+            divergence.step, divergence.metric, divergence.value, good_step, save_dir
+        )
 
 
 def train(config=None, callbacks=None, **options):
@@ -218,16 +259,31 @@ def train(config=None, callbacks=None, **options):
             run_folder.write_config(save_dir, config.saved())  # once all is validated
         if steps is None:
             steps = steps_for_epochs(config.epochs, size, config.batch_size, config.n_critic)
-        logger = cb.MetricsLogger(None if save_dir is None else
-                                  save_dir / run_folder.METRICS_FILE, seconds)
+        logger = cb.MetricsLogger(
+            None if save_dir is None else save_dir / run_folder.METRICS_FILE, seconds
+        )
         signals = stack.enter_context(cb.StopOnSignals())
-        run_callbacks = [cb.StopOnNonFinite(), signals, logger,
-                         *_callbacks(config, wgan, manager, steps), *(callbacks or [])]
+        run_callbacks = [
+            cb.StopOnNonFinite(),
+            signals,
+            logger,
+            *_callbacks(config, wgan, manager, steps),
+            *(callbacks or []),
+        ]
         if start_step < steps:
-            wgan.fit(real, epochs=1, steps_per_epoch=steps - start_step, verbose=0,
-                     shuffle=False, callbacks=run_callbacks)
-        history = run_folder.read_metrics(save_dir / run_folder.METRICS_FILE) \
-            if save_dir is not None else run_folder.columns(logger.rows)
+            wgan.fit(
+                real,
+                epochs=1,
+                steps_per_epoch=steps - start_step,
+                verbose=0,
+                shuffle=False,
+                callbacks=run_callbacks,
+            )
+        history = (
+            run_folder.read_metrics(save_dir / run_folder.METRICS_FILE)
+            if save_dir is not None
+            else run_folder.columns(logger.rows)
+        )
         _raise_if_diverged(wgan, manager, save_dir)
         if save_dir is not None and len(history["step"]):
             images.save_training_curves(history, save_dir / run_folder.CURVES_FILE)
@@ -246,5 +302,7 @@ def summary_line(history):
         history: the dict `train` returns (columns `METRIC_COLUMNS`, at least one row).
     """
     steps, seconds = history["step"], history["seconds"]
-    return (f"trained to step {int(steps[-1])}: {len(steps)} steps in {seconds[-1]:.0f} s of "
-            f"training, W estimate {history['w_estimate'][-1]:.4g} at the end")
+    return (
+        f"trained to step {int(steps[-1])}: {len(steps)} steps in {seconds[-1]:.0f} s of "
+        f"training, W estimate {history['w_estimate'][-1]:.4g} at the end"
+    )

@@ -23,13 +23,36 @@ _log = logging.getLogger(__name__)
 
 CONFIG_FILE, METRICS_FILE, CHECKPOINT_DIR = "config.json", "metrics.csv", "checkpoints"
 GENERATOR_FILE, CURVES_FILE = "generator.keras", "training_curves.png"
-METRIC_COLUMNS = ("step", "critic_loss", "generator_loss", "w_estimate", "critic_grad_norm",
-                  "generator_grad_norm", "gp", "gp_grad_norm", "seconds")
+METRIC_COLUMNS = (
+    "step",
+    "critic_loss",
+    "generator_loss",
+    "w_estimate",
+    "critic_grad_norm",
+    "generator_grad_norm",
+    "gp",
+    "gp_grad_norm",
+    "seconds",
+)
 # The keys every config.json holds; `read_config` gives a run saved before the later ones
 # (image_shape, max_images, conditional, critic_lr_scale, critic_lr_fade, generator_norm)
 # MNIST's shape (None for a toy set), no subset, False, 1, 0 and "none".
-CONFIG_KEYS = ("loss", "dataset", "noise_dim", "width", "depth", "n_critic", "batch_size",
-               "learning_rate", "beta_1", "clip_value", "gp_weight", "one_sided", "seed", "ema")
+CONFIG_KEYS = (
+    "loss",
+    "dataset",
+    "noise_dim",
+    "width",
+    "depth",
+    "n_critic",
+    "batch_size",
+    "learning_rate",
+    "beta_1",
+    "clip_value",
+    "gp_weight",
+    "one_sided",
+    "seed",
+    "ema",
+)
 
 
 def write_config(save_dir, config):
@@ -98,8 +121,11 @@ def truncate_metrics(path, last_step):
     if header != list(METRIC_COLUMNS):
         raise ValueError(f"{path} has the columns {header}, expected {list(METRIC_COLUMNS)}")
     # a row cut short by a kill, or beyond the checkpoint, is dropped
-    kept = [row for row in body if len(row) == len(header) and row[0].isdigit()
-            and int(row[0]) <= last_step]
+    kept = [
+        row
+        for row in body
+        if len(row) == len(header) and row[0].isdigit() and int(row[0]) <= last_step
+    ]
     if len(kept) != len(body):
         with open(path, "w", newline="") as handle:
             csv.writer(handle).writerows([header] + kept)
@@ -122,10 +148,14 @@ def make_checkpoint(wgan, directory, keep=3):
     Returns:
         (checkpoint, manager).
     """
-    parts = dict(generator=wgan.generator, critic=wgan.critic,
-                 critic_optimizer=wgan.critic_optimizer,
-                 generator_optimizer=wgan.generator_optimizer,
-                 step=wgan.step_counter, rng_state=wgan.seed_generator.state)
+    parts = dict(
+        generator=wgan.generator,
+        critic=wgan.critic,
+        critic_optimizer=wgan.critic_optimizer,
+        generator_optimizer=wgan.generator_optimizer,
+        step=wgan.step_counter,
+        rng_state=wgan.seed_generator.state,
+    )
     if wgan.ema_generator is not None:
         parts["ema_generator"] = wgan.ema_generator
     checkpoint = tf.train.Checkpoint(**parts)
@@ -135,12 +165,20 @@ def make_checkpoint(wgan, directory, keep=3):
         times = [Path(f"{path}.index").stat().st_mtime for path in paths]
         try:  # with the times, the manager goes on deleting all but the latest `keep`
             tf.compat.v1.train.update_checkpoint_state(
-                str(directory), paths[-1], all_model_checkpoint_paths=paths,
-                all_model_checkpoint_timestamps=times, last_preserved_timestamp=min(times) - 1)
+                str(directory),
+                paths[-1],
+                all_model_checkpoint_paths=paths,
+                all_model_checkpoint_timestamps=times,
+                last_preserved_timestamp=min(times) - 1,
+            )
         except (tf.errors.OpError, OSError):  # a read-only folder: `restore_latest` copes
             pass
-        _log.warning("the checkpoint index in %s was damaged or missing: rebuilt it from the "
-                     "checkpoints of steps %s", directory, ", ".join(map(str, sorted(steps))))
+        _log.warning(
+            "the checkpoint index in %s was damaged or missing: rebuilt it from the "
+            "checkpoints of steps %s",
+            directory,
+            ", ".join(map(str, sorted(steps))),
+        )
     manager = tf.train.CheckpointManager(checkpoint, str(directory), max_to_keep=keep)
     return checkpoint, manager
 
@@ -149,7 +187,7 @@ def checkpoint_steps(directory):
     """The steps of the checkpoints on disk in `directory` (files ckpt-N.index), newest first."""
     steps = []
     for path in Path(directory).glob("ckpt-*.index"):
-        number = path.name[len("ckpt-"):-len(".index")]
+        number = path.name[len("ckpt-") : -len(".index")]
         if number.isdigit():
             steps.append(int(number))
     return sorted(steps, reverse=True)
@@ -181,8 +219,10 @@ def restore_latest(wgan, checkpoint, manager, directory):
             or none matches the model (e.g. another width).
     """
     candidates = [manager.latest_checkpoint] if manager.latest_checkpoint else []
-    candidates += [str(Path(directory) / CHECKPOINT_DIR / f"ckpt-{step}")
-                   for step in checkpoint_steps(Path(directory) / CHECKPOINT_DIR)]
+    candidates += [
+        str(Path(directory) / CHECKPOINT_DIR / f"ckpt-{step}")
+        for step in checkpoint_steps(Path(directory) / CHECKPOINT_DIR)
+    ]
     candidates = list(dict.fromkeys(candidates))
     failures = []
     for path in candidates:
@@ -192,8 +232,11 @@ def restore_latest(wgan, checkpoint, manager, directory):
             failures.append(f"{Path(path).name}: {error_summary(error)}")
             continue
         if failures:
-            _log.warning("skipped unreadable checkpoints (%s); resumed from %s",
-                         "; ".join(failures), Path(path).name)
+            _log.warning(
+                "skipped unreadable checkpoints (%s); resumed from %s",
+                "; ".join(failures),
+                Path(path).name,
+            )
         return wgan.step
     if failures:
         raise ValueError(f"checkpoint in {directory} is unreadable: {failures[0]}")

@@ -20,6 +20,7 @@ from wgan_tutorial.config import check_fraction, check_number, import_tensorflow
 tf = import_tensorflow()
 import keras  # noqa: E402
 
+
 class FadingRate(keras.optimizers.schedules.LearningRateSchedule):
     """rate x (1 + (scale - 1) max(0, 1 - t / steps)) at optimizer step t: `scale` times
     `rate` at t = 0, falling linearly to `rate` at t = steps and staying there."""
@@ -35,8 +36,9 @@ class FadingRate(keras.optimizers.schedules.LearningRateSchedule):
         return {"rate": self.rate, "scale": self.scale, "steps": self.steps}
 
 
-def default_optimizers(loss, learning_rate=None, beta_1=defaults.BETA_1, critic_lr_scale=1.0,
-                       critic_lr_fade=0):
+def default_optimizers(
+    loss, learning_rate=None, beta_1=defaults.BETA_1, critic_lr_scale=1.0, critic_lr_fade=0
+):
     """The papers' optimizers for the critic and the generator, as a pair of new objects.
 
     clip: RMSprop(5e-5) for both (Arjovsky et al. 2017, arXiv 1701.07875, Algorithm 1;
@@ -78,11 +80,14 @@ def default_optimizers(loss, learning_rate=None, beta_1=defaults.BETA_1, critic_
     critic_rate = FadingRate(rate, scale, fade) if fade and scale != 1 else scale * rate
     rates = {"critic": critic_rate, "generator": rate}
     if entry.optimizer == "rmsprop":
-        return tuple(keras.optimizers.RMSprop(rates[who], name=f"{who}_rmsprop")
-                     for who in ("critic", "generator"))
-    return tuple(keras.optimizers.Adam(rates[who], beta_1=beta_1, beta_2=entry.beta_2,
-                                       name=f"{who}_adam")
-                 for who in ("critic", "generator"))
+        return tuple(
+            keras.optimizers.RMSprop(rates[who], name=f"{who}_rmsprop")
+            for who in ("critic", "generator")
+        )
+    return tuple(
+        keras.optimizers.Adam(rates[who], beta_1=beta_1, beta_2=entry.beta_2, name=f"{who}_adam")
+        for who in ("critic", "generator")
+    )
 
 
 class WGAN(keras.Model):
@@ -142,9 +147,20 @@ class WGAN(keras.Model):
     Taught in notebooks/02_wgan_weight_clipping.ipynb and notebooks/03_wgan_gp_mnist.ipynb.
     """
 
-    def __init__(self, generator, critic, loss="gp", n_critic=defaults.N_CRITIC,
-                 clip_value=defaults.CLIP_VALUE, gp_weight=defaults.GP_WEIGHT, noise_dim=None,
-                 one_sided=False, seed=0, ema=0.0, **kwargs):
+    def __init__(
+        self,
+        generator,
+        critic,
+        loss="gp",
+        n_critic=defaults.N_CRITIC,
+        clip_value=defaults.CLIP_VALUE,
+        gp_weight=defaults.GP_WEIGHT,
+        noise_dim=None,
+        one_sided=False,
+        seed=0,
+        ema=0.0,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.loss_entry = losses.get_loss(loss)
         self.loss_type = loss
@@ -153,22 +169,26 @@ class WGAN(keras.Model):
         self.gp_weight = check_number(gp_weight, "gp_weight", 0, inclusive=True)
         self.num_classes = models.num_classes(generator)
         if models.num_classes(critic) != self.num_classes:
-            raise ValueError(f"generator and critic must take the same classes, got "
-                             f"num_classes {self.num_classes} and {models.num_classes(critic)}")
+            raise ValueError(
+                f"generator and critic must take the same classes, got "
+                f"num_classes {self.num_classes} and {models.num_classes(critic)}"
+            )
         input_dim = generator.inputs[0].shape[-1]
         if noise_dim is None:
             noise_dim = input_dim
         self.noise_dim = check_number(noise_dim, "noise_dim", 1, inclusive=True, integer=True)
         if self.noise_dim != input_dim:
-            raise ValueError(f"noise_dim must equal the generator's input size {input_dim}, "
-                             f"got {noise_dim}")
+            raise ValueError(
+                f"noise_dim must equal the generator's input size {input_dim}, got {noise_dim}"
+            )
         self.one_sided = bool(one_sided)
         self.seed = check_number(seed, "seed", 0, inclusive=True, integer=True)
         self.generator = generator
         self.critic = critic
         self.seed_generator = keras.random.SeedGenerator(self.seed, name="noise_rng")
-        self.step_counter = keras.Variable(0, dtype="int64", trainable=False,
-                                           name="generator_steps")
+        self.step_counter = keras.Variable(
+            0, dtype="int64", trainable=False, name="generator_steps"
+        )
         self.ema = check_fraction(ema, "ema")
         self.ema_generator = None
         if self.ema > 0:
@@ -205,8 +225,9 @@ class WGAN(keras.Model):
         self.critic_optimizer = critic_optimizer or defaults[0]
         self.generator_optimizer = generator_optimizer or defaults[1]
         if self.critic_optimizer is self.generator_optimizer:
-            raise ValueError("critic_optimizer and generator_optimizer must be two "
-                             "different optimizer objects")
+            raise ValueError(
+                "critic_optimizer and generator_optimizer must be two different optimizer objects"
+            )
         self.critic_optimizer.build(self.critic.trainable_variables)
         self.generator_optimizer.build(self.generator.trainable_variables)
         kwargs.setdefault("jit_compile", False)  # XLA was measured slower on CPU
@@ -225,8 +246,9 @@ class WGAN(keras.Model):
 
     def _critic_update(self, real, labels=None):
         batch_size = tf.shape(real)[0]
-        fake = tf.stop_gradient(self.generator(self._with(self._noise(batch_size), labels),
-                                               training=True))
+        fake = tf.stop_gradient(
+            self.generator(self._with(self._noise(batch_size), labels), training=True)
+        )
         with tf.GradientTape() as tape:
             real_scores = self.critic(self._with(real, labels), training=True)
             fake_scores = self.critic(self._with(fake, labels), training=True)
@@ -234,7 +256,7 @@ class WGAN(keras.Model):
             loss = self.loss_entry.critic_objective(real_scores, fake_scores) + penalty
         variables = self.critic.trainable_variables
         gradients = tape.gradient(loss, variables)
-        self.critic_optimizer.apply_gradients(zip(gradients, variables))
+        self.critic_optimizer.apply_gradients(zip(gradients, variables, strict=True))
         self.loss_entry.after_critic_update(self)
         logs["critic_loss"] = loss
         logs["w_estimate"] = losses.wasserstein_estimate(real_scores, fake_scores)
@@ -244,12 +266,13 @@ class WGAN(keras.Model):
     def _generator_update(self, batch_size, labels=None):
         z = self._with(self._noise(batch_size), labels)
         with tf.GradientTape() as tape:
-            fake_scores = self.critic(self._with(self.generator(z, training=True), labels),
-                                      training=True)
+            fake_scores = self.critic(
+                self._with(self.generator(z, training=True), labels), training=True
+            )
             loss = self.loss_entry.generator_objective(fake_scores)
         variables = self.generator.trainable_variables
         gradients = tape.gradient(loss, variables)
-        self.generator_optimizer.apply_gradients(zip(gradients, variables))
+        self.generator_optimizer.apply_gradients(zip(gradients, variables, strict=True))
         if self.ema_generator is not None:
             self._update_average()
         return {"generator_loss": loss, "generator_grad_norm": tf.linalg.global_norm(gradients)}
@@ -258,7 +281,7 @@ class WGAN(keras.Model):
         """average <- d average + (1 - d) weights, d = min(ema, (1 + t) / (10 + t))."""
         t = tf.cast(self.step_counter, tf.float32) + 1.0
         decay = tf.minimum(self.ema, (1.0 + t) / (10.0 + t))
-        for average, weight in zip(self.ema_generator.weights, self.generator.weights):
+        for average, weight in zip(self.ema_generator.weights, self.generator.weights, strict=True):
             average.assign(decay * average + (1.0 - decay) * weight)
 
     def train_step(self, data):
@@ -268,8 +291,10 @@ class WGAN(keras.Model):
         if isinstance(data, (tuple, list)):
             data, labels = data[0], (data[1] if len(data) > 1 else None)
         if (labels is None) != (self.num_classes is None):
-            raise ValueError("a conditional WGAN trains on (images, labels), an unconditional "
-                             "one on images alone")
+            raise ValueError(
+                "a conditional WGAN trains on (images, labels), an unconditional "
+                "one on images alone"
+            )
         real = tf.reshape(data, [self.n_critic, -1] + list(data.shape[1:]))
         if labels is not None:
             labels = tf.reshape(tf.cast(labels, tf.int32), [self.n_critic, -1])
@@ -283,10 +308,14 @@ class WGAN(keras.Model):
         # critic loop"). One iteration at a time: each reads what the last wrote.
         logs = critic_update(0)
         if self.n_critic > 1:
-            _, logs = tf.while_loop(lambda i, _: i < self.n_critic,
-                                    lambda i, _: (i + 1, critic_update(i)),
-                                    (tf.constant(1), logs), parallel_iterations=1)
-        logs.update(self._generator_update(tf.shape(real)[1],
-                                           None if labels is None else labels[-1]))
+            _, logs = tf.while_loop(
+                lambda i, _: i < self.n_critic,
+                lambda i, _: (i + 1, critic_update(i)),
+                (tf.constant(1), logs),
+                parallel_iterations=1,
+            )
+        logs.update(
+            self._generator_update(tf.shape(real)[1], None if labels is None else labels[-1])
+        )
         self.step_counter.assign_add(1)
         return logs
