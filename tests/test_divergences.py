@@ -4,6 +4,7 @@ Every expected value comes from outside the code under test: scipy.integrate.qua
 defining integral, scipy.stats.wasserstein_distance, brute force, or a hand derivation
 written next to it.
 """
+
 import itertools
 import math
 
@@ -470,7 +471,11 @@ def test_figures_of_notebook_01_have_labelled_axes(draw):
 # ---------------------------------------------------------------------------------------
 
 _GAUSSIAN_FUNCTIONS = [
-    dv.kl_gaussian, dv.js_gaussian, dv.tv_gaussian, dv.w1_gaussian, dv.w2_gaussian
+    dv.kl_gaussian,
+    dv.js_gaussian,
+    dv.tv_gaussian,
+    dv.w1_gaussian,
+    dv.w2_gaussian,
 ]
 
 
