@@ -10,15 +10,28 @@ a 16-bit mono WAV with `scipy.io.wavfile`; no other dependency.
 
 Taught in notebooks/06_your_own_images.ipynb.
 """
+
 from pathlib import Path
 
 import numpy as np
 
+from wgan_tutorial import resources
 from wgan_tutorial.config import check_number
 
 DEFAULT_RATE = 22_050
 DEFAULT_LOW_HZ = 200.0
 DEFAULT_HIGH_HZ = 4_000.0
+# The most samples one sound may have (25 minutes at 22,050 Hz; 256 MiB while it is summed)
+# and the highest sample rate: beyond them a sound cannot be held in memory or written.
+MAX_SAMPLES = 2**25
+MAX_RATE = 1_000_000
+
+
+def _check_rate(rate):
+    rate = check_number(rate, "rate", 1000, integer=True)
+    if rate > MAX_RATE:
+        raise ValueError(f"rate must be an integer in [1000, {MAX_RATE}], got {rate!r}")
+    return rate
 
 
 def _brightness(image):
@@ -30,8 +43,9 @@ def _brightness(image):
         weights = np.array([0.299, 0.587, 0.114]) if image.shape[-1] == 3 else np.ones(1)
         image = image @ weights
     if image.ndim != 2 or 0 in image.shape:
-        raise ValueError(f"image must have shape (H, W), (H, W, 1) or (H, W, 3), "
-                         f"got {np.shape(image)}")
+        raise ValueError(
+            f"image must have shape (H, W), (H, W, 1) or (H, W, 3), got {np.shape(image)}"
+        )
     if not np.all(np.isfinite(image)):
         raise ValueError("image must be finite")
     if integer:
@@ -56,8 +70,9 @@ def row_frequencies(rows, low_hz=DEFAULT_LOW_HZ, high_hz=DEFAULT_HIGH_HZ):
     return np.geomspace(high_hz, low_hz, rows) if rows > 1 else np.array([high_hz])
 
 
-def image_to_sound(image, seconds=3.0, rate=DEFAULT_RATE, low_hz=DEFAULT_LOW_HZ,
-                   high_hz=DEFAULT_HIGH_HZ):
+def image_to_sound(
+    image, seconds=3.0, rate=DEFAULT_RATE, low_hz=DEFAULT_LOW_HZ, high_hz=DEFAULT_HIGH_HZ
+):
     """The sound of an image: columns as time, rows as pitch, brightness as loudness.
 
     Each column lasts seconds / W; within it, row r sounds a sine at `row_frequencies`[r]
@@ -67,7 +82,8 @@ def image_to_sound(image, seconds=3.0, rate=DEFAULT_RATE, low_hz=DEFAULT_LOW_HZ,
     Args:
         image: (H, W), (H, W, 1) or (H, W, 3): uint8, or floats in [-1, 1] or [0, 1] (a
             grid from `plotting.image_grid` works too).
-        seconds: float > 0, duration. rate: int >= 1000 samples per second.
+        seconds: float > 0, duration. rate: int in [1000, 1e6] samples per second;
+            seconds * rate <= MAX_SAMPLES (2^25: 25 minutes at 22,050 Hz).
         low_hz, high_hz: pitch range, high_hz < rate / 2 (Nyquist).
 
     Returns:
@@ -80,11 +96,16 @@ def image_to_sound(image, seconds=3.0, rate=DEFAULT_RATE, low_hz=DEFAULT_LOW_HZ,
     """
     pixels = _brightness(image)
     seconds = check_number(seconds, "seconds", 0, inclusive=False)
-    rate = check_number(rate, "rate", 1000, integer=True)
+    rate = _check_rate(rate)
+    if seconds * rate > MAX_SAMPLES:
+        raise ValueError(
+            f"seconds * rate must be <= {MAX_SAMPLES} samples (25 minutes at {DEFAULT_RATE} Hz), "
+            f"got seconds={seconds!r}, rate={rate!r}"
+        )
     if not high_hz < rate / 2:
         raise ValueError(f"high_hz must be < rate / 2 = {rate / 2} (Nyquist), got {high_hz}")
     frequencies = row_frequencies(pixels.shape[0], low_hz, high_hz)
-    count = max(1, int(round(seconds * rate)))
+    count = max(1, round(seconds * rate))
     t = np.arange(count) / rate
     column = np.minimum((t * pixels.shape[1] / seconds).astype(int), pixels.shape[1] - 1)
     sound = np.zeros(count)
@@ -99,18 +120,23 @@ def image_to_sound(image, seconds=3.0, rate=DEFAULT_RATE, low_hz=DEFAULT_LOW_HZ,
 def write_wav(path, sound, rate=DEFAULT_RATE):
     """Write a sound in [-1, 1] as a 16-bit mono WAV file (`scipy.io.wavfile.write`).
 
+    Args:
+        path: where to write (its folder is created). sound: 1-D array in [-1, 1].
+        rate: int in [1000, 1e6] samples per second.
+
     Raises:
-        ValueError: not 1-D or values outside [-1, 1].
+        ValueError: not 1-D or values outside [-1, 1], or a rate out of range.
     """
     from scipy.io import wavfile
 
     sound = np.asarray(sound, dtype=np.float64)
     if sound.ndim != 1 or not np.all(np.isfinite(sound)) or np.abs(sound).max(initial=0) > 1:
         raise ValueError("sound must be a 1-D array of finite values in [-1, 1]")
+    rate = _check_rate(rate)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wavfile.write(path, check_number(rate, "rate", 1000, integer=True),
-                  np.rint(sound * 32767).astype(np.int16))
+    with resources.atomic_path(path, "path") as partial:  # a failed write keeps the old file
+        wavfile.write(partial, rate, np.rint(sound * 32767).astype(np.int16))
     return path
 
 
