@@ -48,6 +48,7 @@ OLDEST = [
     "nbval==0.11.0",
     "playwright==1.40.0",
     "jupyterlab==4.0.0",
+    "hypothesis==6.155.2",
 ]
 NAMES = [requirement.split("==")[0] for requirement in OLDEST]
 SETS = {"oldest": OLDEST, "newest": NAMES}
