@@ -97,22 +97,20 @@ def _classifier_hash():
     return metrics.classifier_weights_hash()
 
 
-def sweep_command(
-    out,
-    gp_weights,
-    n_critics,
-    steps,
-    max_seconds,
-    width,
-    batch_size,
-    learning_rate,
-    ema,
-    seed,
-    fid_points,
-    fid_samples,
-    data_path,
-):
-    """The `wgan-tutorial sweep` command line that `run_sweep` with these arguments runs."""
+def sweep_command(out, settings):
+    """The `wgan-tutorial sweep` command line that `run_sweep` with these arguments runs.
+
+    Args:
+        out: the output folder. settings: dict of `run_sweep`'s other arguments (gp_weights,
+            n_critics, steps, max_seconds, width, batch_size, learning_rate, ema, seed,
+            fid_points, fid_samples, data_path).
+    """
+    gp_weights, n_critics = settings["gp_weights"], settings["n_critics"]
+    steps, max_seconds = settings["steps"], settings["max_seconds"]
+    width, batch_size = settings["width"], settings["batch_size"]
+    learning_rate, ema, seed = settings["learning_rate"], settings["ema"], settings["seed"]
+    fid_points, fid_samples = settings["fid_points"], settings["fid_samples"]
+    data_path = settings["data_path"]
     command = [
         "wgan-tutorial",
         "sweep",
@@ -254,21 +252,22 @@ def run_sweep(
         raise ValueError(f"out must be a folder, got the file {out}")
     resources.output_path(out / SWEEP_FILE, "out", overwrite)
 
-    command = sweep_command(
-        out,
-        gp_weights,
-        n_critics,
-        steps,
-        max_seconds,
-        width,
-        batch_size,
-        learning_rate,
-        ema,
-        seed,
-        fid_points,
-        fid_samples,
-        data_path,
+    names = (
+        "gp_weights",
+        "n_critics",
+        "steps",
+        "max_seconds",
+        "width",
+        "batch_size",
+        "learning_rate",
+        "ema",
+        "seed",
+        "fid_points",
+        "fid_samples",
+        "data_path",
     )
+    arguments = locals()
+    command = sweep_command(out, {name: arguments[name] for name in names})
     log(f"$ {command}")
     log(" | ".join(f"{name} {version}" for name, version in versions().items()))
     description, source = data.mnist_source(data_path)
