@@ -68,7 +68,7 @@ def plot_toy_explorer(real, fake, axis, critic_values, norms, steps, w_estimates
         )
         fig.colorbar(filled, ax=ax_critic, label="critic value f(x)")
     plot_toy_samples(real, fake, ax=ax_critic, limit=limit)
-    ax_critic.set_title("Critic f: high where it sees real data")
+    ax_critic.set_title("Critic f(x): the generator moves its points uphill")
 
     finite_norms = norms[np.isfinite(norms)]
     low = min(float(finite_norms.min()), 0.5) if finite_norms.size else 0.5
