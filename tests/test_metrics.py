@@ -8,6 +8,7 @@ import re
 
 import numpy as np
 import pytest
+import scipy.linalg
 
 from wgan_tutorial import cli, config, metrics
 from wgan_tutorial.data import load_mnist
@@ -95,22 +96,39 @@ def test_frechet_distance_is_finite_and_close_on_rank_deficient_covariances(seed
     assert value == pytest.approx(_frechet_by_eigh(*statistics_a, *statistics_b), rel=1e-4)
 
 
-def test_frechet_distance_retries_with_an_offset_when_the_root_is_not_finite(monkeypatch):
+def test_frechet_distance_falls_back_to_eigendecompositions_when_the_root_is_not_finite(
+    monkeypatch,
+):
     calls = []
-    real_sqrtm = frechet.linalg.sqrtm
 
-    def sqrtm_failing_once(matrix):
+    def sqrtm_failing(matrix):
         calls.append(matrix)
-        return np.full_like(matrix, np.nan) if len(calls) == 1 else real_sqrtm(matrix)
+        return np.full_like(matrix, np.nan)
 
-    monkeypatch.setattr(frechet.linalg, "sqrtm", sqrtm_failing_once)
+    monkeypatch.setattr(frechet.linalg, "sqrtm", sqrtm_failing)
     sigma = np.diag([1.0, 4.0])
     value = metrics.frechet_distance(np.zeros(2), sigma, np.ones(2), sigma)
-    # The retry adds eps I (eps = 1e-6) to both covariances inside the root only:
-    # (S + eps I)^2 has the root S + eps I, so the value is ||1||^2 + 2 Tr S - 2 Tr(S + eps I)
-    # = 2 - 2 * 2 * eps.
-    np.testing.assert_allclose(calls[1], (sigma + 1e-6 * np.eye(2)) @ (sigma + 1e-6 * np.eye(2)))
-    assert value == pytest.approx(2.0 - 4e-6, abs=1e-12)
+    # No offset: Tr (S S)^(1/2) = Tr S exactly, so the value is ||1||^2 = 2 (pytorch-fid's
+    # retry with 1e-6 I added to both covariances gave 2 - 4e-6).
+    assert len(calls) == 1
+    assert value == pytest.approx(2.0, abs=1e-12)
+
+
+def test_frechet_distance_of_mnist_features_is_the_sqrtm_formula_to_the_bit(test_digits):
+    """Ordinary covariances take scipy's sqrtm route unchanged: the FID the notebooks print
+    is, to the last bit, ||mu1 - mu2||^2 + Tr S1 + Tr S2 - 2 Tr Re sqrtm(S1 S2)."""
+    features = metrics.features(test_digits[0])
+    half = len(features) // 2
+    mu1, sigma1 = metrics.feature_statistics(features[:half])
+    mu2, sigma2 = metrics.feature_statistics(features[half:])
+    root = scipy.linalg.sqrtm(sigma1 @ sigma2)
+    if np.iscomplexobj(root):  # rounding only
+        assert np.max(np.abs(np.diag(root).imag)) <= 1e-3
+    difference = mu1 - mu2
+    expected = (
+        difference @ difference + np.trace(sigma1) + np.trace(sigma2) - 2.0 * np.trace(root.real)
+    )
+    assert metrics.frechet_distance(mu1, sigma1, mu2, sigma2) == float(expected)
 
 
 def test_frechet_distance_rejects_a_root_with_a_large_imaginary_part():

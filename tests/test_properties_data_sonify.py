@@ -98,12 +98,6 @@ def test_toy_loaders_name_a_bad_count(loader, n):
         loader(n)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="data.gaussian_1d checks neither the mean nor that mean and std fit in float32: "
-    "NaN or +-inf samples come back (with an overflow warning); fix: require a finite mean "
-    "and 0 < std, with |mean| + 10 std <= float32 max (3.4e38), ValueError naming mean or std",
-)
 @pytest.mark.parametrize(
     "kwargs", [{"mean": 1e300}, {"mean": math.nan}, {"std": 1e300}, {"std": math.inf}]
 )
@@ -113,12 +107,6 @@ def test_regression_gaussian_1d_names_a_mean_or_std_out_of_range(kwargs):
         data.gaussian_1d(3, seed=0, **kwargs)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the toy loaders pass a negative seed to numpy.random.default_rng, whose "
-    "ValueError ('expected non-negative integer') does not name seed; fix: check seed is "
-    "None or an int >= 0 where it enters (ValueError naming seed)",
-)
 @pytest.mark.parametrize("loader", TOY_LOADERS)
 def test_regression_toy_loaders_name_a_negative_seed(loader):
     with pytest.raises(ValueError, match="seed"):
@@ -227,12 +215,6 @@ def test_regression_image_to_sound_refuses_sounds_too_long_to_hold(option):
         sonify.image_to_sound(np.ones((2, 2)), **{name: value})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="config.check_number calls math.isfinite on an int too large for a float "
-    "(10**400): OverflowError instead of ValueError naming the parameter; fix: catch "
-    "OverflowError there (or compare ints without converting them)",
-)
 def test_regression_a_rate_too_large_for_a_float_is_named():
     # Found probing the domain (rate: any int >= 1000): 10**400 -> OverflowError.
     with pytest.raises(ValueError, match="rate"):

@@ -29,6 +29,8 @@ Taught in notebooks/02_wgan_weight_clipping.ipynb and notebooks/03_wgan_gp_mnist
 
 import collections
 
+import numpy as np
+
 from wgan_tutorial import defaults
 from wgan_tutorial.config import import_tensorflow
 
@@ -36,6 +38,21 @@ tf = import_tensorflow()
 import keras  # noqa: E402
 
 NORM_EPSILON = 1e-12
+
+
+def mean_score(scores):
+    """The mean of critic scores (any shape) as a scalar tensor, finite when their sum overflows.
+
+    `tf.reduce_mean` sums first: float32 scores near 3.4e38 gave an infinite mean. Only then
+    is the mean taken of scores / max|score| and scaled back; otherwise `tf.where` selects
+    `tf.reduce_mean`'s value (and gradient) to the bit.
+    """
+    scores = tf.convert_to_tensor(scores)
+    mean = tf.reduce_mean(scores)
+    largest = tf.reduce_max(tf.abs(scores))
+    usable = tf.logical_and(tf.math.is_finite(largest), largest > 0)
+    scale = tf.where(usable, largest, tf.ones_like(largest))
+    return tf.where(tf.math.is_finite(mean), mean, tf.reduce_mean(scores / scale) * scale)
 
 
 def critic_loss(real_scores, fake_scores):
@@ -50,11 +67,11 @@ def critic_loss(real_scores, fake_scores):
         fake_scores: float tensor (B', 1) or (B',), critic scores of generated samples.
 
     Returns:
-        Scalar float tensor.
+        Scalar float tensor (each mean finite for finite scores: `mean_score`).
 
     Taught in notebooks/02_wgan_weight_clipping.ipynb.
     """
-    return tf.reduce_mean(fake_scores) - tf.reduce_mean(real_scores)
+    return mean_score(fake_scores) - mean_score(real_scores)
 
 
 def generator_loss(fake_scores):
@@ -71,7 +88,7 @@ def generator_loss(fake_scores):
 
     Taught in notebooks/02_wgan_weight_clipping.ipynb.
     """
-    return -tf.reduce_mean(fake_scores)
+    return -mean_score(fake_scores)
 
 
 def wasserstein_estimate(real_scores, fake_scores):
@@ -87,7 +104,7 @@ def wasserstein_estimate(real_scores, fake_scores):
 
     Taught in notebooks/02_wgan_weight_clipping.ipynb.
     """
-    return tf.reduce_mean(real_scores) - tf.reduce_mean(fake_scores)
+    return mean_score(real_scores) - mean_score(fake_scores)
 
 
 def gan_discriminator_loss(real_scores, fake_scores):
@@ -180,20 +197,30 @@ def interpolate(real, fake, eps=None, seed=None):
     Args:
         real: float tensor (B, ...), real samples x.
         fake: float tensor of the same shape, generated samples x~.
-        eps: optional float tensor (B,) of weights in [0, 1]; drawn uniformly from [0, 1)
-            (`keras.random.uniform`) when None.
+        eps: optional float tensor (B,) of weights in [0, 1] (others extrapolate); drawn
+            uniformly from [0, 1) (`keras.random.uniform`) when None.
         seed: int or `keras.random.SeedGenerator` for drawing eps (None: unseeded).
 
     Returns:
         (x_hat, eps): x_hat like `real`; eps float tensor (B,).
 
+    Raises:
+        ValueError: fake's (known) shape is not real's, or eps is not (B,) or (eagerly) finite.
+
     Taught in notebooks/03_wgan_gp_mnist.ipynb.
     """
     real = tf.convert_to_tensor(real)
     fake = tf.cast(tf.convert_to_tensor(fake), real.dtype)
+    if not real.shape.is_compatible_with(fake.shape):
+        raise ValueError(f"fake must have the shape of real, {real.shape}, got {fake.shape}")
     if eps is None:
         eps = keras.random.uniform(tf.shape(real)[:1], 0.0, 1.0, dtype=real.dtype, seed=seed)
-    eps = tf.cast(tf.convert_to_tensor(eps), real.dtype)
+    else:  # weights outside [0, 1] extrapolate: notebook 03 draws such points on purpose
+        eps = tf.cast(tf.convert_to_tensor(eps), real.dtype)
+        if not eps.shape.is_compatible_with(real.shape[:1]):
+            raise ValueError(f"eps must have shape (B,) = {real.shape[:1]}, got {eps.shape}")
+        if tf.executing_eagerly() and not np.all(np.isfinite(eps.numpy())):
+            raise ValueError(f"eps must be finite weights, got {eps.numpy()!r}")
     # one weight per sample, broadcast over all the other axes
     weights = tf.reshape(eps, [-1] + [1] * (real.shape.rank - 1))
     return weights * real + (1.0 - weights) * fake, eps

@@ -8,23 +8,60 @@ All are numpy only, float32, seeded by `seed` (None: fresh randomness). Taught i
 notebooks/02_wgan_weight_clipping.ipynb and notebooks/05_interactive_lambda_and_n_critic.ipynb.
 """
 
+import math
+
 import numpy as np
 
 from wgan_tutorial.config import check_number
 
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+# gaussian_1d's samples must fit in float32 up to this many standard deviations from the mean
+# (a draw beyond 10 std has probability about 1.5e-23).
+STDS_IN_RANGE = 10
+
+
+def random_generator(seed):
+    """`numpy.random.default_rng(seed)` for seed None (fresh randomness) or an int >= 0.
+
+    Raises:
+        ValueError: any other seed, naming seed.
+    """
+    if seed is None:
+        return np.random.default_rng()
+    return np.random.default_rng(check_number(seed, "seed", 0, integer=True))
+
+
+def _is_finite(value):
+    try:
+        return math.isfinite(value)
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int beyond a float
+        return False
+
 
 def gaussian_1d(n, mean=0.0, std=1.0, seed=None):
-    """n draws from N(mean, std^2), shape (n, 1) float32 (a critic's input)."""
+    """n draws from N(mean, std^2), shape (n, 1) float32 (a critic's input).
+
+    Raises:
+        ValueError: n not an int >= 1; mean not finite; std not > 0; |mean| + 10 std beyond
+            the float32 maximum (3.4e38); seed not None or an int >= 0 (each naming it).
+    """
     check_number(n, "n", 1, integer=True)
+    if not _is_finite(mean):
+        raise ValueError(f"mean must be a finite number, got {mean!r}")
     if not std > 0:
         raise ValueError(f"std must be > 0, got {std!r}")
-    rng = np.random.default_rng(seed)
+    if not _is_finite(std) or not abs(mean) + STDS_IN_RANGE * std <= FLOAT32_MAX:
+        raise ValueError(
+            f"mean and std must keep the samples in float32: |mean| + {STDS_IN_RANGE} std <= "
+            f"{FLOAT32_MAX:.4g}, got mean {mean!r} and std {std!r}"
+        )
+    rng = random_generator(seed)
     return rng.normal(mean, std, size=(n, 1)).astype(np.float32)
 
 
 def _mixture(n, centres, std, scale, seed, labels):
     check_number(n, "n", 1, integer=True)
-    rng = np.random.default_rng(seed)
+    rng = random_generator(seed)
     modes = rng.integers(0, len(centres), size=n)
     points = ((centres[modes] + std * rng.standard_normal((n, 2))) / scale).astype(np.float32)
     return (points, modes.astype(np.int32)) if labels else points
@@ -58,7 +95,7 @@ def twenty_five_gaussians(n, seed=None, labels=False):
 def swiss_roll(n, seed=None):
     """A 2-D Swiss roll: noise 0.25 on the 3-D roll, its (x, z) plane, divided by 7.5."""
     check_number(n, "n", 1, integer=True)
-    rng = np.random.default_rng(seed)
+    rng = random_generator(seed)
     t = 1.5 * np.pi * (1 + 2 * rng.random(n))
     roll = np.stack([t * np.cos(t), 21 * rng.random(n), t * np.sin(t)], axis=1)
     roll += 0.25 * rng.standard_normal(roll.shape)
