@@ -72,9 +72,19 @@ def check_number(value, name, minimum, inclusive=True, integer=False):
         value, (int, np.integer) if integer else (int, float, np.integer, np.floating)
     )
     bound = ">=" if inclusive else ">"
-    if bad_type or not math.isfinite(value) or (value < minimum if inclusive else value <= minimum):
+    # a Python int is finite however large (math.isfinite would overflow converting it to a
+    # float); Python compares it with the bound exactly
+    finite = not bad_type and (isinstance(value, int) or math.isfinite(value))
+    if not finite or (value < minimum if inclusive else value <= minimum):
         raise ValueError(f"{name} must be {kind} {bound} {minimum}, got {value!r}")
-    return int(value) if integer else float(value)
+    if integer:
+        return int(value)
+    try:
+        return float(value)
+    except OverflowError:
+        raise ValueError(
+            f"{name} must be {kind} that fits a float, got an int of {value.bit_length()} bits"
+        ) from None
 
 
 def check_fraction(value, name):
@@ -270,7 +280,10 @@ def cache_dir():
         "wgan_tutorial",
     )
     path = Path(root)
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ValueError(f"cache folder {path}: cannot create it ({error.strerror})") from None
     return path
 
 

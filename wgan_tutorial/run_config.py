@@ -345,15 +345,19 @@ def default_values(loss="gp", dataset="mnist", conditional=False):
 
 
 def _saved_request(options, saved):
-    """The saved fields the user asked for, with the image shape resolved."""
+    """The saved fields the user asked for, with the image shape resolved (a size or channel
+    count not given keeps the saved run's, so repeating the saved ones is no change)."""
     request = {name: options[name] for name in SAVED if options.get(name) is not None}
     if "dataset" in request:
         request["dataset"] = data.get_dataset(request["dataset"]).name  # aliases
-    if options.get("image_size") is not None or options.get("channels") is not None:
+    size, channels = options.get("image_size"), options.get("channels")
+    if size is not None or channels is not None:
         shape_of = request.get("dataset") or (saved["dataset"] if saved else "mnist")
-        request["image_shape"] = list(
-            data.dataset_image_shape(shape_of, options.get("image_size"), options.get("channels"))
-        )
+        kept = saved["image_shape"] if saved and shape_of == saved["dataset"] else None
+        if kept:
+            size = kept[0] if size is None else size
+            channels = kept[2] if channels is None else channels
+        request["image_shape"] = list(data.dataset_image_shape(shape_of, size, channels))
     return request
 
 

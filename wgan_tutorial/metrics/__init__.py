@@ -41,6 +41,7 @@ from wgan_tutorial.metrics.classifier import (
 from wgan_tutorial.metrics.classifier_training import (
     LOG_FILE,
     classifier_weights_file,
+    save_classifier_weights,
     train_classifier,
 )
 from wgan_tutorial.metrics.extractors import (
@@ -154,6 +155,7 @@ __all__ = [
     "real_subset",
     "real_vs_real_fid",
     "sample_report",
+    "save_classifier_weights",
     "score_images",
     "train_classifier",
     "w_estimate_vs_fid",

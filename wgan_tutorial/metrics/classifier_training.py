@@ -10,6 +10,7 @@ Taught in notebooks/04_fid_evaluation.ipynb.
 """
 
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -54,6 +55,20 @@ def classifier_weights_file(dataset="mnist"):
     fashion_mnist_classifier.weights.h5 for Fashion-MNIST."""
     named = f"{dataset.replace('-', '_')}_classifier.weights.h5"
     return {"mnist": WEIGHTS_FILE}.get(dataset, named)  # the shipped file keeps its name
+
+
+def save_classifier_weights(classifier, path):
+    """Write a classifier's weights (`.weights.h5`) atomically: a full disk or an unwritable
+    folder leaves the old file intact, no partial file, and one ValueError naming the path.
+
+    Returns:
+        Path.
+    """
+    from wgan_tutorial import resources
+
+    with resources.atomic_path(path, "--out") as partial:
+        classifier.save_weights(partial)
+    return Path(path)
 
 
 def train_classifier(

@@ -18,10 +18,10 @@ Taught in notebooks/04_fid_evaluation.ipynb and notebooks/06_your_own_images.ipy
 """
 
 import hashlib
-import os
 
 import numpy as np
 
+from wgan_tutorial import resources
 from wgan_tutorial.config import cache_dir, check_number
 from wgan_tutorial.data import load_mnist
 from wgan_tutorial.metrics.classifier import (
@@ -122,10 +122,9 @@ def real_statistics(split="test", n=None, path=None, batch_size=None, features="
         except (OSError, KeyError, ValueError):  # absent or unreadable: compute and store
             rows = image_features(images, extractor, batch_size=batch_size)
             statistics = feature_statistics(rows)
-            file.parent.mkdir(parents=True, exist_ok=True)
-            partial = file.with_name(f"{key}.{os.getpid()}.partial.npz")
-            np.savez(partial, mu=statistics[0], sigma=statistics[1])
-            os.replace(partial, file)
+            resources.writable_folder(file.parent, "cache folder")
+            with resources.atomic_path(file, "cache file") as partial:
+                np.savez(partial, mu=statistics[0], sigma=statistics[1])
         _REAL_STATISTICS[key] = statistics
     mu, sigma = _REAL_STATISTICS[key]
     return mu.copy(), sigma.copy()

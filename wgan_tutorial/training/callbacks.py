@@ -9,8 +9,8 @@ SIGTERM, saving everything). `training.train` puts them together.
 Taught in notebooks/03_wgan_gp_mnist.ipynb.
 """
 
-import csv
 import math
+import shutil
 import signal
 import threading
 import time
@@ -18,11 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
-from wgan_tutorial import images
-from wgan_tutorial.config import import_tensorflow
-from wgan_tutorial.training.run_folder import GENERATOR_FILE, METRIC_COLUMNS
+from wgan_tutorial import images, resources
+from wgan_tutorial.config import error_summary, import_tensorflow
+from wgan_tutorial.training.run_folder import GENERATOR_FILE, METRIC_COLUMNS, csv_text
 
-import_tensorflow()
+tf = import_tensorflow()
 import keras  # noqa: E402
 
 CHECKED_FOR_NAN = (
@@ -78,6 +78,20 @@ def healthy(model):
     return getattr(model, "divergence", None) is None
 
 
+def stop_for_write_error(model, error):
+    """Stop training cleanly after a failed write (a full disk): `model.write_error` keeps
+    the first ValueError, which `train` raises once `fit` has returned; nothing more is
+    saved."""
+    if getattr(model, "write_error", None) is None:
+        model.write_error = error
+    model.stop_training = True
+
+
+def can_save(model):
+    """Whether the model's state may be saved: healthy, and no write has failed."""
+    return healthy(model) and getattr(model, "write_error", None) is None
+
+
 class MetricsLogger(keras.callbacks.Callback):
     """Record each step's metrics (columns `METRIC_COLUMNS`) in `rows` and in a CSV file.
 
@@ -91,20 +105,27 @@ class MetricsLogger(keras.callbacks.Callback):
         self.path = None if path is None else Path(path)
         self.seconds_offset = float(seconds_offset)
         self.rows = []
-        self._file = self._writer = None
+        self._file = None
 
     def on_train_begin(self, logs=None):
         self._start = time.perf_counter()
+        self.model.write_error = None
         if self.path is not None:
             new = not self.path.is_file() or self.path.stat().st_size == 0
-            self._file = open(self.path, "a", newline="")
-            self._writer = csv.writer(self._file)
+            self._file = open(self.path, "ab", buffering=0)
             if new:
-                self._writer.writerow(METRIC_COLUMNS)
-                self._file.flush()
+                self._append(METRIC_COLUMNS)
+
+    def _append(self, row):
+        """Append one row, unbuffered: a killed run keeps every finished step's row, and a
+        failed write stops the run without a torn row."""
+        try:
+            resources.append_line(self._file, csv_text([row]), "metrics")
+        except ValueError as error:
+            stop_for_write_error(self.model, error)
 
     def on_train_batch_end(self, batch, logs=None):
-        if not healthy(self.model):
+        if not can_save(self.model):
             return
         logs = logs or {}
         row = {
@@ -113,20 +134,52 @@ class MetricsLogger(keras.callbacks.Callback):
         }
         row.update({name: float(logs[name]) for name in METRIC_COLUMNS if name in logs})
         self.rows.append(row)
-        if self._writer is not None:
-            self._writer.writerow([_format(row.get(name)) for name in METRIC_COLUMNS])
-            self._file.flush()  # a killed run keeps every finished step's row
+        if self._file is not None:
+            self._append([_format(row.get(name)) for name in METRIC_COLUMNS])
 
     def on_train_end(self, logs=None):
         if self._file is not None:
             self._file.close()
-            self._file = self._writer = None
+            self._file = None
 
 
 def _format(value):
     if value is None:
         return ""
     return str(value) if isinstance(value, int) else f"{value:.7g}"
+
+
+class StepState(keras.callbacks.Callback):
+    """Remember the counters of the last finished step: the step counter, both optimizers'
+    iteration counts and the noise RNG state.
+
+    A step whose data fails to arrive (an I/O error in the tf.data pipeline) has already
+    advanced these (they do not wait for the data) though no weight changed; `restore`
+    sets them back, so a checkpoint saved at the failure is the last finished step's state.
+    """
+
+    def _variables(self):
+        model = self.model
+        return [
+            model.step_counter,
+            model.critic_optimizer.iterations,
+            model.generator_optimizer.iterations,
+            model.seed_generator.state,
+        ]
+
+    def _remember(self):
+        self.values = [keras.ops.convert_to_numpy(variable) for variable in self._variables()]
+
+    def on_train_begin(self, logs=None):
+        self._remember()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._remember()
+
+    def restore(self):
+        """Set the counters back to the last finished step's."""
+        for variable, value in zip(self._variables(), self.values, strict=True):
+            variable.assign(value)
 
 
 class CheckpointSaver(keras.callbacks.Callback):
@@ -149,20 +202,59 @@ class CheckpointSaver(keras.callbacks.Callback):
     def _save(self):
         step = self.model.step
         if step != self.last_saved:
-            self.manager.save(checkpoint_number=step)
+            try:
+                save_checkpoint(self.manager, step)
+            except ValueError as error:
+                stop_for_write_error(self.model, error)
+                return
             self.last_saved = step
 
     def on_train_begin(self, logs=None):
         self.last_saved = self.model.step
 
     def on_train_batch_end(self, batch, logs=None):
-        if healthy(self.model) and self.model.step % self.every == 0:
+        if can_save(self.model) and self.model.step % self.every == 0:
             self._save()
 
     def on_train_end(self, logs=None):
-        if healthy(self.model):
+        if can_save(self.model):
             self._save()
-            self.model.sampler.save(self.save_dir / GENERATOR_FILE)
+        if can_save(self.model):
+            try:
+                with resources.atomic_path(self.save_dir / GENERATOR_FILE, "save_dir") as path:
+                    self.model.sampler.save(path)
+            except ValueError as error:
+                stop_for_write_error(self.model, error)
+
+
+def save_checkpoint(manager, step):
+    """`manager.save(checkpoint_number=step)`; a failed save (a full disk) leaves no partial
+    files (ckpt-N_temp*, ckpt-N.*) and the older checkpoints as they were.
+
+    Raises:
+        ValueError: naming the checkpoint, the cause and the last good checkpoint's step.
+    """
+    last_good = manager.latest_checkpoint
+    try:
+        manager.save(checkpoint_number=step)
+    except (tf.errors.OpError, OSError) as error:
+        directory = Path(manager.directory)
+        for partial in [*directory.glob(f"ckpt-{step}_temp*"), *directory.glob(f"ckpt-{step}.*")]:
+            if partial.is_dir():
+                shutil.rmtree(partial, ignore_errors=True)
+            else:
+                partial.unlink(missing_ok=True)
+        cause = resources.os_reason(error) if isinstance(error, OSError) else error_summary(error)
+        good = (
+            f"the last good checkpoint is step {last_good.rsplit('-', 1)[-1]}, and the run "
+            f"resumes from it"
+            if last_good
+            else "no checkpoint was saved before"
+        )
+        raise ValueError(
+            f"save_dir {directory.parent}: the checkpoint of step {step} could not be "
+            f"written ({cause}); {good}"
+        ) from None
 
 
 class SampleGrid(keras.callbacks.Callback):
@@ -200,22 +292,27 @@ class SampleGrid(keras.callbacks.Callback):
         step = self.model.step
         inputs = self.z if self.labels is None else [self.z, self.labels]
         outputs = keras.ops.convert_to_numpy(self.model.sampler(inputs, training=False))
-        path = self.samples_dir / f"step_{step:06d}.png"
-        if self.real is None:
-            images.save_image_grid(outputs, path, ncols=self.ncols)
-        else:
-            images.save_toy_samples(self.real, outputs, path, title=f"step {step}")
+        try:
+            with resources.atomic_path(
+                self.samples_dir / f"step_{step:06d}.png", "samples_dir"
+            ) as path:
+                if self.real is None:
+                    images.save_image_grid(outputs, path, ncols=self.ncols)
+                else:
+                    images.save_toy_samples(self.real, outputs, path, title=f"step {step}")
+        except ValueError as error:
+            stop_for_write_error(self.model, error)
 
     def on_train_begin(self, logs=None):
         if self.model.step == 0:
             self._draw()
 
     def on_train_batch_end(self, batch, logs=None):
-        if healthy(self.model) and self.model.step % self.every == 0:
+        if can_save(self.model) and self.model.step % self.every == 0:
             self._draw()
 
     def on_train_end(self, logs=None):
-        if healthy(self.model) and self.model.step % self.every != 0:
+        if can_save(self.model) and self.model.step % self.every != 0:
             self._draw()
 
 

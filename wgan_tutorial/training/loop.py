@@ -10,10 +10,11 @@ Taught in notebooks/02_wgan_weight_clipping.ipynb and notebooks/03_wgan_gp_mnist
 import contextlib
 import logging
 import math
+import re
 from pathlib import Path
 
 from wgan_tutorial import data, images, models, resources
-from wgan_tutorial.config import import_tensorflow, pick, seed_everything
+from wgan_tutorial.config import error_summary, import_tensorflow, pick, seed_everything
 from wgan_tutorial.run_config import UNLIMITED_STEPS, RunConfig, default_values
 from wgan_tutorial.training import callbacks as cb
 from wgan_tutorial.training import run_folder
@@ -148,19 +149,30 @@ def steps_for_epochs(epochs, dataset_size, batch_size, n_critic):
     return max(1, math.ceil(epochs * dataset_size / (batch_size * n_critic)))
 
 
-def _open_run_folder(config, wgan, stack):
+def _open_run_folder(config, wgan, stack, created):
     """Lock and prepare `save_dir`, restore its latest checkpoint: (start step, seconds
-    already trained, checkpoint manager); (0, 0.0, None) without a save_dir."""
+    already trained, checkpoint manager); (0, 0.0, None) without a save_dir. Folders it
+    makes are recorded in `created` (a `resources.CreatedFolders`).
+
+    Raises:
+        ValueError: the folder holds metrics or a generator but no usable checkpoint, or
+            its run was trained on other data.
+    """
     if config.save_dir is None:
         return 0, 0.0, None
     save_dir = Path(config.save_dir)
-    resources.writable_folder(save_dir, "save_dir")
+    created.make(save_dir, "save_dir")
     stack.enter_context(resources.RunLock(save_dir))
-    resources.writable_folder(save_dir / run_folder.CHECKPOINT_DIR, "save_dir")
+    saved = run_folder.read_config(save_dir)
+    if saved is not None:
+        run_folder.check_data_source(saved, run_folder.data_source(config), save_dir)
+    created.make(save_dir / run_folder.CHECKPOINT_DIR, "save_dir")
     checkpoint, manager = run_folder.make_checkpoint(
         wgan, save_dir / run_folder.CHECKPOINT_DIR, config.keep_checkpoints
     )
     start_step = run_folder.restore_latest(wgan, checkpoint, manager, save_dir)
+    if start_step == 0:
+        run_folder.check_restartable(save_dir)
     seconds = run_folder.truncate_metrics(save_dir / run_folder.METRICS_FILE, start_step)
     return start_step, seconds, manager
 
@@ -204,6 +216,61 @@ def _raise_if_diverged(wgan, manager, save_dir):
         raise cb.NonFiniteLossError(
             divergence.step, divergence.metric, divergence.value, good_step, save_dir
         )
+    if getattr(wgan, "write_error", None) is not None:
+        raise wgan.write_error
+
+
+def _fit(wgan, real, steps, run_callbacks, config, manager, logger):
+    """`wgan.fit` for `steps` steps; data that fails to arrive (a folder's images deleted
+    mid-run, an I/O error in the tf.data pipeline) stops the run with one ValueError,
+    after saving a checkpoint at the failure step when training is healthy."""
+    try:
+        wgan.fit(
+            real,
+            epochs=1,
+            steps_per_epoch=steps,
+            verbose=0,
+            shuffle=False,
+            callbacks=[*run_callbacks, state := cb.StepState()],
+        )
+    except (tf.errors.OpError, OSError) as error:
+        logger.on_train_end()  # closes metrics.csv
+        if hasattr(state, "values"):
+            state.restore()
+        cause = failure_cause(error)
+        where = f"the training data ({data_description(config)})"
+        if manager is None:
+            raise ValueError(f"{where} failed after step {wgan.step}: {cause}") from None
+        saved = "no checkpoint was saved"
+        if manager.latest_checkpoint:
+            saved = f"the last checkpoint (step {manager.latest_checkpoint.rsplit('-', 1)[-1]})"
+            saved += " is intact"
+        if cb.can_save(wgan):
+            try:
+                if not manager.latest_checkpoint or not manager.latest_checkpoint.endswith(
+                    f"-{wgan.step}"
+                ):
+                    cb.save_checkpoint(manager, wgan.step)
+                saved = f"a checkpoint of step {wgan.step} was saved"
+            except ValueError:
+                pass
+        raise ValueError(
+            f"{where} failed after step {wgan.step}: {cause}; {saved} in {config.save_dir}: "
+            f"resume with the same command once the data is back"
+        ) from None
+
+
+def failure_cause(error):
+    """The cause of a data failure in one line: the last "SomeError: ..." line of a
+    TensorFlow message (the Python error raised inside the pipeline), else its first line."""
+    lines = [line.strip() for line in str(error).splitlines()]
+    causes = [line for line in lines if re.match(r"^\w+(Error|Exception): \S", line)]
+    return causes[-1][:300] if causes else error_summary(error)
+
+
+def data_description(config):
+    """What a run trains on, for messages: the data source, else the data set's name."""
+    return run_folder.data_source(config) or config.dataset
 
 
 def train(config=None, callbacks=None, **options):
@@ -233,9 +300,16 @@ def train(config=None, callbacks=None, **options):
         (wgan, history): the trained `WGAN`; history a dict column -> numpy array
         (`METRIC_COLUMNS`), all the run's steps when save_dir is given.
 
+    A rejected run (a bad option found once its folders exist) removes the folders it made;
+    every file is written atomically (see `resources.atomic_path`), so a full disk stops the
+    run in one line with its last checkpoint intact; data that fails mid-run stops it after
+    a checkpoint of the last finished step.
+
     Raises:
         ValueError: an option out of range (naming it), a save_dir whose run differs from
-            the request, an unreadable checkpoint.
+            the request (options or data source), a save_dir holding metrics or a generator
+            but no usable checkpoint, an unreadable checkpoint, a failed write (naming the
+            path and the cause), training data that failed mid-run.
         NonFiniteLossError: a loss became NaN or infinite; nothing of that state is saved.
         TrainingInterrupted: SIGINT or SIGTERM, after saving.
 
@@ -250,13 +324,17 @@ def train(config=None, callbacks=None, **options):
     if steps is None and config.epochs is None:
         steps = UNLIMITED_STEPS if config.until_time_out else pick(1000, 10)
     save_dir = None if config.save_dir is None else Path(config.save_dir)
-    with contextlib.ExitStack() as stack:  # the lock and the signal handlers
-        start_step, seconds, manager = _open_run_folder(config, wgan, stack)
+    # the lock, the signal handlers and the folders made (removed if the run is rejected)
+    with contextlib.ExitStack() as stack:
+        created = stack.enter_context(resources.CreatedFolders())
+        start_step, seconds, manager = _open_run_folder(config, wgan, stack, created)
         if config.samples_dir is not None:
-            resources.writable_folder(config.samples_dir, "samples_dir")
+            created.make(config.samples_dir, "samples_dir")
         real, size = real_dataset(config, config.seed + start_step)
         if save_dir is not None and not (save_dir / run_folder.CONFIG_FILE).is_file():
-            run_folder.write_config(save_dir, config.saved())  # once all is validated
+            saved = {**config.saved(), "data_source": run_folder.data_source(config)}
+            run_folder.write_config(save_dir, saved)  # once all is validated
+        created.keep()
         if steps is None:
             steps = steps_for_epochs(config.epochs, size, config.batch_size, config.n_critic)
         logger = cb.MetricsLogger(
@@ -271,14 +349,7 @@ def train(config=None, callbacks=None, **options):
             *(callbacks or []),
         ]
         if start_step < steps:
-            wgan.fit(
-                real,
-                epochs=1,
-                steps_per_epoch=steps - start_step,
-                verbose=0,
-                shuffle=False,
-                callbacks=run_callbacks,
-            )
+            _fit(wgan, real, steps - start_step, run_callbacks, config, manager, logger)
         history = (
             run_folder.read_metrics(save_dir / run_folder.METRICS_FILE)
             if save_dir is not None
@@ -286,7 +357,8 @@ def train(config=None, callbacks=None, **options):
         )
         _raise_if_diverged(wgan, manager, save_dir)
         if save_dir is not None and len(history["step"]):
-            images.save_training_curves(history, save_dir / run_folder.CURVES_FILE)
+            with resources.atomic_path(save_dir / run_folder.CURVES_FILE, "save_dir") as path:
+                images.save_training_curves(history, path)
     if signals.signum is not None:
         raise cb.TrainingInterrupted(signals.signum, wgan.step, save_dir)
     if config.progress and len(history["step"]):

@@ -8,13 +8,14 @@ Taught in notebooks/03_wgan_gp_mnist.ipynb.
 """
 
 import csv
+import io
 import json
 import logging
 from pathlib import Path
 
 import numpy as np
 
-from wgan_tutorial import data
+from wgan_tutorial import data, resources
 from wgan_tutorial.config import error_summary, import_tensorflow
 
 tf = import_tensorflow()
@@ -37,6 +38,8 @@ METRIC_COLUMNS = (
 # The keys every config.json holds; `read_config` gives a run saved before the later ones
 # (image_shape, max_images, conditional, critic_lr_scale, critic_lr_fade, generator_norm)
 # MNIST's shape (None for a toy set), no subset, False, 1, 0 and "none".
+# `data_source` (see `data_source`) is written by `train` and checked on resume; a run saved
+# before it resumes with a warning.
 CONFIG_KEYS = (
     "loss",
     "dataset",
@@ -56,8 +59,11 @@ CONFIG_KEYS = (
 
 
 def write_config(save_dir, config):
-    """Write a run's saved fields (a dict, see `run_config.SAVED`) as `save_dir/config.json`."""
-    (Path(save_dir) / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n")
+    """Write a run's saved fields (a dict, see `run_config.SAVED`) as `save_dir/config.json`
+    (atomically: a full disk leaves no empty or partial file)."""
+    resources.write_text(
+        Path(save_dir) / CONFIG_FILE, json.dumps(config, indent=2) + "\n", "save_dir"
+    )
 
 
 def read_config(save_dir):
@@ -86,6 +92,42 @@ def read_config(save_dir):
     return config
 
 
+def data_source(config):
+    """Where the run of a `RunConfig` takes its data from, as config.json's `data_source`
+    records it: the folder or file given (made absolute), MNIST's source
+    (`data.mnist_source`), or None (a toy set, or a data set read from its usual place)."""
+    entry, data_dir = config.dataset_entry, config.data_dir
+    if entry.kind == "points":
+        return None
+    if data_dir is not None:
+        return str(Path(data_dir).expanduser().absolute())
+    if entry.name == "mnist":
+        description, path = data.mnist_source(None)
+        return description if path is None else f"{description} ({path})"
+    return None
+
+
+def check_data_source(saved, source, save_dir):
+    """Refuse to resume a run on other data than it was trained on; a run saved before the
+    data source was recorded resumes with one warning.
+
+    Raises:
+        ValueError: "save_dir D: saved run trained on X, now Y".
+    """
+    if "data_source" not in saved:
+        _log.warning(
+            "save_dir %s: the run does not record its data source (saved by an older "
+            "version); resuming on %s",
+            save_dir,
+            source,
+        )
+    elif saved["data_source"] != source:
+        raise ValueError(
+            f"save_dir {save_dir}: saved run trained on {saved['data_source']}, now {source} "
+            f"(give the same data, or another save_dir)"
+        )
+
+
 def read_metrics(path):
     """The rows of a `metrics.csv` as a dict of float arrays (column -> (n,)); NaN = empty.
 
@@ -110,26 +152,63 @@ def columns(rows):
     return history
 
 
+def csv_text(rows):
+    """Rows (lists of strings) as the text of a CSV file, "\\r\\n" after each row."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue()
+
+
 def truncate_metrics(path, last_step):
     """Keep only rows with step <= last_step (rows a killed run wrote after its last
-    checkpoint); returns the `seconds` of the last row kept (0 if none)."""
+    checkpoint, and a last row torn by a kill or a full disk); returns the `seconds` of the
+    last row kept (0 if none). The file is rewritten atomically."""
     if not path.is_file():
         return 0.0
     with open(path, newline="") as handle:
-        rows = list(csv.reader(handle))
+        text = handle.read()
+    rows = list(csv.reader(io.StringIO(text)))
     header, body = (rows[0], rows[1:]) if rows else (list(METRIC_COLUMNS), [])
     if header != list(METRIC_COLUMNS):
         raise ValueError(f"{path} has the columns {header}, expected {list(METRIC_COLUMNS)}")
+    whole = body if text.endswith("\n") else body[:-1]  # a last row without its line end
     # a row cut short by a kill, or beyond the checkpoint, is dropped
     kept = [
         row
-        for row in body
+        for row in whole
         if len(row) == len(header) and row[0].isdigit() and int(row[0]) <= last_step
     ]
     if len(kept) != len(body):
-        with open(path, "w", newline="") as handle:
-            csv.writer(handle).writerows([header] + kept)
+        resources.write_text(path, csv_text([header] + kept), "metrics")
     return float(kept[-1][-1]) if kept else 0.0
+
+
+def metric_row_count(path):
+    """How many rows (after the header) a metrics.csv holds; 0 if there is no file."""
+    if not Path(path).is_file():
+        return 0
+    with open(path, newline="") as handle:
+        return max(0, sum(1 for _ in csv.reader(handle)) - 1)
+
+
+def check_restartable(save_dir):
+    """Refuse to start a run afresh in a folder that holds a trained run's metrics or
+    generator but no usable checkpoint (restarting would replace them).
+
+    Raises:
+        ValueError: naming the folder, what it holds and what to do.
+    """
+    save_dir = Path(save_dir)
+    rows = metric_row_count(save_dir / METRICS_FILE)
+    held = [f"{METRICS_FILE} with {rows} rows"] if rows else []
+    if (save_dir / GENERATOR_FILE).exists():
+        held.append(GENERATOR_FILE)
+    if held:
+        raise ValueError(
+            f"save_dir {save_dir} holds {' and '.join(held)} but no checkpoint in "
+            f"{CHECKPOINT_DIR}/: training would restart from fresh weights and replace them; "
+            f"give another save_dir, or delete the folder to start again"
+        )
 
 
 def make_checkpoint(wgan, directory, keep=3):
