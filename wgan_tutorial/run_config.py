@@ -15,6 +15,7 @@ Taught in notebooks/03_wgan_gp_mnist.ipynb.
 """
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -411,14 +412,14 @@ class RunConfig:
     keep_checkpoints: int = 3
     progress: bool = True
 
-    @property
+    @functools.cached_property
     def dataset_entry(self):
-        """The `data.Dataset` registry entry of this run's data set."""
+        """The `data.Dataset` registry entry of this run's data set (looked up once)."""
         return data.get_dataset(self.dataset)
 
-    @property
+    @functools.cached_property
     def loss_entry(self):
-        """The `losses.Loss` registry entry of this run's loss."""
+        """The `losses.Loss` registry entry of this run's loss (looked up once)."""
         return losses.get_loss(self.loss)
 
     @property
