@@ -11,7 +11,8 @@ Taught in notebooks/02_wgan_weight_clipping.ipynb and notebooks/03_wgan_gp_mnist
 import zipfile
 from pathlib import Path
 
-from wgan_tutorial.config import assets_dir, error_summary, import_tensorflow
+from wgan_tutorial.config import assets_dir, import_tensorflow
+from wgan_tutorial.data.files import why_unreadable
 
 tf = import_tensorflow()
 import keras  # noqa: E402
@@ -129,4 +130,5 @@ def load_generator(source):
     try:
         return keras.models.load_model(path, compile=False)
     except UNREADABLE_MODEL_ERRORS as error:
-        raise ValueError(f"model file {path} is unreadable: {error_summary(error)}") from None
+        reason = why_unreadable(path, error, "Keras model")
+        raise ValueError(f"model file {path} is unreadable: {reason}") from None

@@ -11,6 +11,7 @@ import sys
 
 from wgan_tutorial import __version__
 from wgan_tutorial.cli.arguments import PROG, Parser, UsageError
+from wgan_tutorial.cli.boundary import LIBRARY_ERRORS, library_error_line, new_outputs, remove_empty
 from wgan_tutorial.cli.data_command import add_data, run_data
 from wgan_tutorial.cli.scoring_commands import (
     add_fid,
@@ -70,8 +71,10 @@ def main(argv=None):
     """Run the command line; returns the exit status.
 
     TensorFlow's log noise is kept off stderr (unless `TF_CPP_MIN_LOG_LEVEL` says otherwise)
-    and the package's messages are shown. A missing or too old TensorFlow / Keras ends with
-    one line saying what to install, and exit status 1.
+    and the package's messages are shown. Library errors that no reader translated
+    (`boundary.LIBRARY_ERRORS`) end as one line, and a rejected command (exit 2) leaves no
+    output folder it created behind empty (`boundary.remove_empty`). A missing or too old
+    TensorFlow / Keras ends with one line saying what to install, and exit status 1.
     """
     from wgan_tutorial import config
 
@@ -83,17 +86,24 @@ def main(argv=None):
     config.quiet_tensorflow()
     config.log_to_stderr()
     run = COMMANDS[args.command][1]
+    created = new_outputs(args)
+    status = 2
     try:
-        return run(args)
+        status = run(args)
     except config.MissingDependency as error:
         print(f"{PROG} {args.command}: error: {error}", file=sys.stderr)
-        return 1
+        status = 1
     except (ValueError, UsageError) as error:
         print(f"{PROG} {args.command}: error: {error}", file=sys.stderr)
-        return 2
+    except LIBRARY_ERRORS as error:
+        print(f"{PROG} {args.command}: error: {library_error_line(error)}", file=sys.stderr)
     except KeyboardInterrupt:
         print(f"{PROG} {args.command}: interrupted", file=sys.stderr)
-        return 130
+        status = 130
+    finally:
+        if status == 2:
+            remove_empty(created)  # a rejected command leaves no empty output folder behind
+    return status
 
 
 __all__ = [

@@ -99,21 +99,24 @@ def run_train_classifier(args):
         dataset=args.dataset,
     )
     weights = out / metrics.classifier_weights_file(args.dataset)
-    classifier.save_weights(weights)
+    metrics.save_classifier_weights(classifier, weights)
     log(
         f"weights: {weights} ({weights.stat().st_size / 1e6:.2f} MB, "
         f"{classifier.count_params():,} parameters)"
     )
-    (out / metrics.LOG_FILE).write_text("\n".join(lines) + "\n")
+    resources.write_text(out / metrics.LOG_FILE, "\n".join(lines) + "\n", "--out")
     print(f"log: {out / metrics.LOG_FILE}")
     return 0
 
 
 def _load_images_npy(path, option):
     """A user's .npy file of images, read without unpickling; errors become one line."""
+    import zipfile
     from pathlib import Path
 
     import numpy as np
+
+    from wgan_tutorial.data.files import why_unreadable
 
     if Path(path).is_dir() or Path(path).suffix == ".keras":
         raise ValueError(
@@ -122,11 +125,10 @@ def _load_images_npy(path, option):
         )
     try:
         array = np.load(path, allow_pickle=False)
-    except (OSError, ValueError, EOFError) as error:
-        reason = (str(error).splitlines() or [type(error).__name__])[0]
-        raise ValueError(
-            f"{option} {path}: not a readable .npy file of images ({reason})"
-        ) from None
+    # np.load opens a file that starts like a zip archive as .npz: a damaged one raises
+    # BadZipFile
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
+        raise ValueError(f"{option} {path}: {why_unreadable(path, error, '.npy')}") from None
     if not isinstance(array, np.ndarray):
         array.close()
         raise ValueError(
@@ -232,6 +234,11 @@ def run_fid_any(args, fake):
             args.dataset or "mnist", args.real, args.data_dir, size, channels
         )
         real = data.real_images(source, shape, len(fake))
+        if len(real) < 2:
+            where = f"--data-dir {args.data_dir}" if args.data_dir else f"--dataset {args.dataset}"
+            raise ValueError(
+                f"{where}: {len(real)} readable image(s); FID needs at least 2 real images"
+            )
         reference = f"{len(real)} images of {args.dataset or 'mnist'} ({args.real})"
     else:
         real = _load_images_npy(args.real, "--real")

@@ -126,7 +126,10 @@ def run_sample(args):
         resources.output_path(out, "--out", args.overwrite)
     if args.sonify is not None:
         resources.output_path(Path(args.sonify), "--sonify", args.overwrite)
-    generator = pretrained.load_generator(args.model)
+    try:
+        generator = pretrained.load_generator(args.model)
+    except ValueError as error:
+        raise ValueError(f"--model: {error}") from None
     shape = tuple(generator.outputs[0].shape[1:])
     try:
         models.check_image_shape(shape)
@@ -143,15 +146,19 @@ def run_sample(args):
     images = models.to_uint8_images(
         models.sample(generator, args.n, args.seed, args.batch_size, labels=args.label)
     )
-    with resources.writing("--out", out):
-        if to_folder:
-            digits = len(str(args.n - 1))
-            grey = {"cmap": "gray", "vmin": 0, "vmax": 255} if images.ndim == 3 else {}
-            for index, image in enumerate(images):
-                plt.imsave(out / f"sample_{index:0{digits}d}.png", image, **grey)
-            pictures.save_image_grid(images[:100], out / "grid.png")
-        else:
-            np.save(out, images)
+    # every file is written under a temporary name and renamed: a failed write (a full disk)
+    # keeps the old file and leaves no partial one
+    if to_folder:
+        digits = len(str(args.n - 1))
+        grey = {"cmap": "gray", "vmin": 0, "vmax": 255} if images.ndim == 3 else {}
+        for index, image in enumerate(images):
+            with resources.atomic_path(out / f"sample_{index:0{digits}d}.png", "--out") as part:
+                plt.imsave(part, image, **grey)
+        with resources.atomic_path(out / "grid.png", "--out") as part:
+            pictures.save_image_grid(images[:100], part)
+    else:
+        with resources.atomic_path(out, "--out") as part:
+            np.save(part, images)
     if to_folder:
         print(f"wrote {args.n} PNG files and grid.png to {out}")
     else:

@@ -6,6 +6,9 @@
 - `ArrayUnpickler`: a restricted unpickler for the pickled formats (the classic
   `mnist.pkl.gz`, keras' CIFAR-10 batches) that builds numpy arrays and nothing else.
 - `read_gzip` and `read_idx`: LeCun's IDX format, gzipped, as MNIST and Fashion-MNIST ship.
+- `why_unreadable`: the one place where the errors of the libraries that read files (Keras,
+  zipfile, NumPy, the OS) are put in the package's own words: what the file is, not what
+  the library tripped on (Keras calls a truncated archive "File not found").
 
 Nothing here imports TensorFlow.
 """
@@ -19,6 +22,7 @@ import pickle
 import socket
 import urllib.parse
 import urllib.request
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -195,3 +199,59 @@ def read_idx(blob, name, ndim):
     if body.size != int(np.prod(shape)):
         raise ValueError(f"{name}: header says {shape}, found {body.size} bytes of data")
     return body.reshape(shape)
+
+
+NPY_MAGIC = b"\x93NUMPY"
+ZIP_MAGIC = b"PK"
+
+
+def why_unreadable(path, error, kind):
+    """Why the file at `path` could not be read as `kind`, in the package's words.
+
+    The library's message is used only when the file itself looks sound (then it names a
+    member or a field the package cannot guess).
+
+    Args:
+        path: the file that was read. error: what the reading library raised.
+        kind: what the file should be, for the message ("Keras model", ".npy", ".npz").
+
+    Returns:
+        One line, e.g. "not a readable Keras model file (truncated or damaged zip archive)".
+    """
+    path = Path(path)
+    what = f"not a readable {kind} file"
+    if not path.exists():
+        return "no such file"
+    if path.is_dir():
+        return f"a folder, not a {kind} file"
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except OSError as os_error:
+        return f"{what} ({os_error.strerror or error_summary(os_error)})"
+    if not head:
+        return f"{what} (empty file)"
+    if kind in ("Keras model", ".npz"):
+        if not head.startswith(ZIP_MAGIC):
+            return f"{what} (not a zip archive)"
+        if not zipfile.is_zipfile(path):
+            return f"{what} (truncated or damaged zip archive)"
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = archive.namelist()
+                damaged = archive.testzip()
+        except (OSError, zipfile.BadZipFile, EOFError, zlib.error):
+            return f"{what} (truncated or damaged zip archive)"
+        if damaged is not None:
+            return f"{what} (damaged member {damaged} in the zip archive)"
+        if kind == "Keras model" and "config.json" not in names:
+            return f"{what} (a zip archive without a Keras model: no config.json)"
+    if kind == ".npy" and head.startswith(ZIP_MAGIC):
+        return f"{what} (an .npz archive; give a .npy file holding one array)"
+    if kind == ".npy" and not head.startswith(NPY_MAGIC):
+        return f"{what} (no NumPy header)"
+    if "allow_pickle" in str(error):
+        return f"{what} (it holds pickled Python objects, which are never loaded)"
+    if kind == ".npy":
+        return f"{what} (truncated or damaged: {error_summary(error)})"
+    return f"{what} ({error_summary(error)})"

@@ -21,10 +21,25 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
 _log = logging.getLogger(__name__)
 
 
+def eight_bit(image):
+    """A 16- or 32-bit integer greyscale image ("I;16", "I") as 8-bit "L", scaled by 255/65535.
+
+    Pillow's own conversion to "L" clips such pixels at 255, which turns a 16-bit PNG
+    almost all white; other modes are returned as they are.
+    """
+    from PIL import Image
+
+    if image.mode != "I" and not image.mode.startswith("I;16"):
+        return image
+    wide = np.asarray(image, dtype=np.float64)
+    return Image.fromarray(np.clip(np.rint(wide / 257.0), 0, 255).astype(np.uint8), "L")
+
+
 def read_image(path, image_size, channels):
     """One image file as uint8 (image_size, image_size, channels), or None if unreadable.
 
-    Transparent pixels are laid on white; a GIF gives its first frame. The largest centred
+    Transparent pixels are laid on white; a GIF gives its first frame; 16-bit greyscale is
+    scaled to 8 bits (`eight_bit`). The largest centred
     square is cut out and resized (Pillow's bicubic filter, antialiased when shrinking).
     """
     from PIL import Image, UnidentifiedImageError
@@ -32,6 +47,7 @@ def read_image(path, image_size, channels):
     try:
         with Image.open(path) as image:
             image.draft("RGB" if channels == 3 else "L", (image_size, image_size))  # JPEG
+            image = eight_bit(image)
             if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
                 rgba = image.convert("RGBA")
                 image = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba)
@@ -121,7 +137,7 @@ class ImageFolder:
             yield pixels
         if self.skipped is None:
             self.skipped = len(bad)
-            if bad:
+            if bad and yielded:  # none readable: the error below says it, in one line
                 _log.info(
                     "image folder: skipped %d unreadable file(s) of %d (e.g. %s)",
                     len(bad),
