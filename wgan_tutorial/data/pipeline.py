@@ -6,6 +6,8 @@
   (`convert_images`) pipelines; `mnist_dataset`: the same pipeline for MNIST digits;
   `real_images`: real images for FID/KID.
 - `prefetched`: the last stage of every pipeline that `fit` reads.
+- `check_batch_size`: a set smaller than a batch is cycled through, not refused; fewer
+  than `MIN_IMAGES` images are refused, saying which option to change.
 
 TensorFlow is imported inside the functions that need it, so importing this module is cheap.
 
@@ -132,18 +134,38 @@ def labelled_source(
     return images, np.asarray(labels).astype(np.int32).reshape(-1), shape
 
 
-def _check_batch_size(batch_size, count):
+# The fewest images a data set may have: a batch of copies of one image teaches a critic
+# nothing about a distribution.
+MIN_IMAGES = 2
+
+
+def check_batch_size(batch_size, count):
+    """`batch_size` as an int >= 1; a data set of fewer than `MIN_IMAGES` is refused.
+
+    A batch larger than the `count` images is allowed: the pipelines then cycle through the
+    images (`image_dataset`), so a small folder trains with the default batch size.
+    """
     batch_size = check_number(batch_size, "batch_size", 1, integer=True)
-    if batch_size > count:
-        raise ValueError(f"batch_size must be <= the number of images ({count}), got {batch_size}")
+    if count < MIN_IMAGES:
+        raise ValueError(
+            f"a data set needs at least {MIN_IMAGES} images to train on, found {count}: "
+            f"add images to --data-dir, or give a larger --max-images"
+        )
     return batch_size
 
 
-def _batched(dataset, batch_size, repeat, convert):
-    """repeat (forever, if asked), batch (dropping an incomplete last batch), convert, prefetch."""
+def _batched(dataset, batch_size, repeat, convert, count):
+    """repeat (forever, if asked), batch (dropping an incomplete last batch), convert, prefetch.
+
+    With fewer than `batch_size` images (`count`), the images are repeated before batching
+    even when `repeat` is False (enough passes for one batch), so a small set still gives
+    batches; larger sets take the same path as before, batch for batch.
+    """
     tf = import_tensorflow()
     if repeat:
         dataset = dataset.repeat()
+    elif batch_size > count:
+        dataset = dataset.repeat(-(-batch_size // count))
     dataset = dataset.batch(batch_size, drop_remainder=True)
     return prefetched(dataset.map(convert, num_parallel_calls=tf.data.AUTOTUNE))
 
@@ -154,21 +176,25 @@ def image_dataset(source, image_shape, batch_size, seed=0, repeat=True):
     Args:
         source: a uint8 array (N, H, W, C) or an `ImageFolder` (from `image_source`).
         image_shape: (H', W', C') to deliver (see `convert_images`).
-        batch_size: int >= 1 and <= N. seed: shuffling seed. repeat: repeat forever.
+        batch_size: int >= 1; larger than N, the images are cycled through (a batch holds
+            some twice). seed: shuffling seed. repeat: repeat forever.
 
     Returns:
         Dataset of float32 (batch_size, H', W', C') in [-1, 1] (last incomplete batch dropped).
 
     Raises:
-        ValueError: batch_size out of range; a folder none of whose files can be read.
+        ValueError: batch_size out of range; fewer than `MIN_IMAGES` images; a folder none of
+            whose files can be read.
 
     Taught in notebooks/06_your_own_images.ipynb.
     """
     tf = import_tensorflow()
-    batch_size = _check_batch_size(batch_size, len(source))
+    batch_size = check_number(batch_size, "batch_size", 1, integer=True)
+    if isinstance(source, ImageFolder) and not len(source.take(1)):
+        # fail now, not inside tf.data, when nothing is readable
+        raise ValueError(f"--data-dir {source.root}: none of its image files could be read")
+    check_batch_size(batch_size, len(source))
     if isinstance(source, ImageFolder):
-        if not len(source.take(1)):  # fail now, not inside tf.data, when nothing is readable
-            raise ValueError(f"--data-dir {source.root}: none of its image files could be read")
         passes = iter(range(10**9))
         dataset = tf.data.Dataset.from_generator(
             lambda: source.images(next(passes)),
@@ -178,7 +204,9 @@ def image_dataset(source, image_shape, batch_size, seed=0, repeat=True):
     else:
         dataset = tf.data.Dataset.from_tensor_slices(source)
         dataset = dataset.shuffle(len(source), seed=seed, reshuffle_each_iteration=True)
-    return _batched(dataset, batch_size, repeat, lambda x: convert_images(x, image_shape))
+    return _batched(
+        dataset, batch_size, repeat, lambda x: convert_images(x, image_shape), len(source)
+    )
 
 
 def labelled_dataset(images, labels, image_shape, batch_size, seed=0):
@@ -186,22 +214,26 @@ def labelled_dataset(images, labels, image_shape, batch_size, seed=0):
 
     Args:
         images: uint8 (N, H, W, C). labels: int (N,). image_shape: (H', W', C').
-        batch_size: int in 1..N. seed: shuffling seed.
+        batch_size: int >= 1 (cycling through the images when larger than N). seed: shuffling
+            seed.
 
     Returns:
         Repeating Dataset of (float32 (batch_size, H', W', C') in [-1, 1], int32 (batch_size,)).
 
     Raises:
-        ValueError: batch_size out of range, or labels not one per image.
+        ValueError: batch_size out of range, fewer than `MIN_IMAGES` images, or labels not
+            one per image.
 
     Taught in notebooks/07_do_generated_digits_help.ipynb.
     """
     tf = import_tensorflow()
-    batch_size = _check_batch_size(batch_size, len(images))
+    batch_size = check_batch_size(batch_size, len(images))
     check_labels(labels, len(images), "labels")
     dataset = tf.data.Dataset.from_tensor_slices((images, np.asarray(labels, np.int32)))
     dataset = dataset.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
-    return _batched(dataset, batch_size, True, lambda x, y: (convert_images(x, image_shape), y))
+    return _batched(
+        dataset, batch_size, True, lambda x, y: (convert_images(x, image_shape), y), len(images)
+    )
 
 
 def mnist_dataset(batch_size, split="train", path=None, limit=None, seed=0, repeat=True):

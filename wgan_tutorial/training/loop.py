@@ -128,11 +128,7 @@ def real_dataset(config, shuffle_seed):
                 entry, "train", config.data_dir, shape[0], shape[2], config.max_images, config.seed
             )
             size = len(source)
-        if rows > size:
-            raise ValueError(
-                f"batch_size x n_critic must be <= the number of training "
-                f"images ({size}), got {rows}"
-            )
+        # a set smaller than one round is cycled through (data.image_dataset)
         if config.conditional:
             return data.labelled_dataset(*source, tuple(shape), rows, seed=shuffle_seed), size
         return data.image_dataset(source, tuple(shape), rows, seed=shuffle_seed), size
