@@ -38,8 +38,13 @@ def check_labels(labels, n, name):
     if not isinstance(labels, np.ndarray) or labels.shape != (n,):
         shape = getattr(labels, "shape", None)
         raise ValueError(f"{name} must be an array of shape ({n},), got shape {shape}")
-    if not np.issubdtype(labels.dtype, np.integer) or labels.min() < 0 or labels.max() > 9:
-        raise ValueError(f"{name} must hold integer class labels in [0, 9]")
+    if not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(f"{name} must hold integer class labels in [0, 9], got {labels.dtype}")
+    if n and (labels.min() < 0 or labels.max() > 9):
+        raise ValueError(
+            f"{name} must hold integer class labels in [0, 9], found labels from "
+            f"{labels.min()} to {labels.max()}"
+        )
     return labels.astype(np.uint8)
 
 

@@ -60,10 +60,15 @@ def _load_fashion_folder(folder, split):
     images_file, labels_file = (Path(folder) / name for name in FASHION_FILES[split])
     images = read_idx(read_gzip(images_file), images_file, 3)
     labels = read_idx(read_gzip(labels_file), labels_file, 1)
-    if images.shape[1:] != (28, 28) or len(labels) != len(images) or labels.max() > 9:
+    if (
+        images.shape[1:] != (28, 28)
+        or len(labels) != len(images)
+        or not len(labels)
+        or labels.max() > 9
+    ):
         raise ValueError(
             f"{folder}: Fashion-MNIST {split} files have images {images.shape} "
-            f"and labels {labels.shape}; expected (N, 28, 28) and (N,) in [0, 9]"
+            f"and labels {labels.shape}; expected (N, 28, 28) and (N,) in [0, 9], N >= 1"
         )
     return images[..., None], labels
 

@@ -96,7 +96,12 @@ def _read_pkl_gz(path):
         x = np.asarray(x, dtype=np.float64)
         if x.ndim != 2 or x.shape[1] != 784:
             raise ValueError(f"MNIST file {path}: images must be rows of 784, got {x.shape}")
-        return np.rint(np.clip(x, 0, 1) * 255).astype(np.uint8).reshape(-1, 28, 28)
+        if x.size and not (np.isfinite(x).all() and x.min() >= 0 and x.max() <= 1):
+            raise ValueError(
+                f"MNIST file {path}: pixels must be finite numbers in [0, 1] (the classic "
+                f"mnist.pkl.gz), found values from {np.nanmin(x):g} to {np.nanmax(x):g}"
+            )
+        return np.rint(x * 255).astype(np.uint8).reshape(-1, 28, 28)
 
     return {
         "x_train": np.concatenate([images(train[0]), images(valid[0])]),
