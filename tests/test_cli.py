@@ -43,3 +43,17 @@ def test_module_entry_point_runs():
         timeout=60,
     )
     assert result.returncode == 0 and result.stdout.startswith("wgan-tutorial ")
+
+
+def test_fid_names_its_reference_its_size_and_what_to_expect_on_the_subset(capsys, tmp_path):
+    import numpy as np
+
+    from wgan_tutorial.data import load_mnist
+
+    fake = tmp_path / "fake.npy"
+    np.save(fake, load_mnist("train", verbose=False)[0][:300])
+    assert cli.main(["fid", "--fake", str(fake)]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("reference:"))
+    # the shipped subset's test split holds 2,000 digits (tests/test_cli.py's data test)
+    assert "MNIST test split, 2,000 digits (the shipped subset" in line
+    assert "compare with the floor below, taken at the same N" in line
