@@ -162,3 +162,30 @@ def results_sections():
     if not record.is_file():
         pytest.skip("benchmarks/RESULTS.md is not in this checkout (an installed package)")
     return [line[3:].strip() for line in record.read_text().splitlines() if line.startswith("## ")]
+
+
+@pytest.mark.parametrize(
+    "options, unused",
+    [
+        ({"loss": "clip", "gp_weight": 5.0}, "gp_weight=5.0"),  # clipping has no penalty
+        ({"loss": "clip", "beta_1": 0.0}, "beta_1=0.0"),  # RMSProp has no beta_1
+        ({"loss": "gp", "clip_value": 0.1}, "clip_value=0.1"),  # the penalty clips nothing
+        ({"depth": 2}, "depth=2"),  # MNIST's models are convolutional
+        ({"dataset": "8gaussians", "max_images": 5}, "max_images=5"),  # toys are sampled
+    ],
+)
+def test_an_option_the_run_does_not_use_is_reported_not_silently_ignored(options, unused, caplog):
+    from wgan_tutorial.run_config import RunConfig
+
+    with caplog.at_level("WARNING", logger="wgan_tutorial"):
+        RunConfig.resolve(**options)
+    assert [r.getMessage() for r in caplog.records if unused in r.getMessage()], caplog.text
+
+
+def test_options_the_run_uses_are_not_reported(caplog):
+    from wgan_tutorial.run_config import RunConfig
+
+    with caplog.at_level("WARNING", logger="wgan_tutorial"):
+        RunConfig.resolve(loss="gp", gp_weight=5.0, beta_1=0.0, max_images=100)
+        RunConfig.resolve(loss="clip", clip_value=0.02, dataset="8gaussians", depth=2)
+    assert caplog.records == []
