@@ -236,3 +236,12 @@ def test_site_copy_links_the_notebooks_own_path_at_main_and_drops_live_widgets(n
             assert after["outputs"] == kept
     assert "widgets" not in shown["metadata"]
     assert json.loads(notebook.read_text(encoding="utf-8")) == original  # the input unchanged
+
+
+def test_every_notebook_is_in_the_sites_table_of_contents_and_course_table():
+    # the build fails on a notebook missing from the toctree, but it is a separate check:
+    # this keeps the suite itself from missing a new notebook
+    index = (ROOT / "docs" / "index.md").read_text()
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        assert f"course/{notebook.stem}\n" in index, notebook.name
+        assert f"(course/{notebook.name})" in index, notebook.name
