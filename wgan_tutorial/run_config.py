@@ -8,8 +8,9 @@ tuned presets of `defaults.PRESETS` applied, every value checked once. Below it,
 travel (`config.dataset_entry`, `config.loss_entry`, `config.image_shape`), not names to be
 looked up again.
 
-Adding an option is one entry of `FIELDS` (its help, its kind and range, its spellings)
-plus its use and its test: the command line, the checks and `config.json` follow.
+Adding an option is one entry of `run_fields.FIELDS` (its help, kind and range, spellings and
+which runs use it), its attribute and paper value here, its use and its test: the command
+line, the checks and `config.json` follow.
 
 Taught in notebooks/03_wgan_gp_mnist.ipynb.
 """

@@ -68,7 +68,7 @@ def number_list(parse_one):
 
 
 def field_argument(parser, field):
-    """Add the command-line option of one `run_config.Field` (its spellings, type and help)."""
+    """Add the command-line option of one `run_fields.Field` (its spellings, type and help)."""
     flags = (f"--{field.name.replace('_', '-')}", *field.flags)
     spec = {"dest": field.name, "help": field.help}
     if field.kind == "int":
