@@ -71,6 +71,21 @@ def _shown(value):
     return value() if callable(value) else value
 
 
+def on_images(loss, dataset):
+    """`Field.used` of options that only image data sets use."""
+    return dataset.kind == "images"
+
+
+def on_points(loss, dataset):
+    """`Field.used` of options that only the 2-D toy sets use."""
+    return dataset.kind == "points"
+
+
+def with_penalty(loss, dataset):
+    """`Field.used` of options that only the penalised losses use."""
+    return loss.penalised
+
+
 LOSS_HELP = "; ".join(f"{name}: {entry.description}" for name, entry in losses.LOSSES.items())
 
 # The order of the saved fields is the order of `config.json`.
@@ -111,7 +126,7 @@ FIELDS = (
         "toy MLP hidden layers",
         minimum=1,
         saved=True,
-        used=lambda loss, dataset: dataset.kind == "points",
+        used=on_points,
     ),
     _field(
         "n_critic",
@@ -165,7 +180,7 @@ FIELDS = (
         "float",
         f"penalty weight lambda (default {defaults.GP_WEIGHT:g})",
         saved=True,
-        used=lambda loss, dataset: loss.penalised,
+        used=with_penalty,
     ),
     _field(
         "one_sided",
@@ -173,7 +188,7 @@ FIELDS = (
         "one-sided penalty (Gulrajani et al. 2017, Appendix C)",
         saved=True,
         cli=False,
-        used=lambda loss, dataset: loss.penalised,
+        used=with_penalty,
     ),
     _field("seed", "int", "weights, noise and data order (default 0)", saved=True),
     _field(
@@ -212,7 +227,7 @@ FIELDS = (
         "train on a random (seeded) subset of this many images (the CelebA WGAN uses 3000)",
         minimum=1,
         saved=True,
-        used=lambda loss, dataset: dataset.kind == "images",
+        used=on_images,
     ),
     _field(
         "conditional",
@@ -227,14 +242,14 @@ FIELDS = (
         "choice",
         "train at this many pixels square (default: the data set's; folder 64)",
         choices=data.IMAGE_SIZES,
-        used=lambda loss, dataset: dataset.kind == "images",
+        used=on_images,
     ),
     _field(
         "channels",
         "choice",
         "1 (greyscale) or 3 (colour) (default: the data set's; folder 3)",
         choices=data.CHANNELS,
-        used=lambda loss, dataset: dataset.kind == "images",
+        used=on_images,
     ),
     _field(
         "data_dir",
