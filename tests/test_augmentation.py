@@ -74,7 +74,7 @@ def test_the_small_classifier_learns_from_few_labels(digits):
     assert augmentation.test_accuracy(model, test_images, test_labels) < 0.3
 
 
-def test_compare_runs_each_condition_and_checks_its_inputs(digits):
+def test_compare_runs_each_condition_and_checks_its_inputs(digits, capsys):
     (images, labels), (test_images, test_labels) = digits
     chosen, chosen_labels = augmentation.labelled_subset(images, labels, 5, seed=0)
     generator = models.image_generator(noise_dim=8, width=2, num_classes=10)
@@ -86,7 +86,9 @@ def test_compare_runs_each_condition_and_checks_its_inputs(digits):
         generator=generator,
         steps=2,
         conditions=("real", "shift/rotate + generated x1"),
+        progress=True,
     )
+    assert "2/2" in capsys.readouterr().err  # one step of the bar per condition
     assert set(result) == {"real", "shift/rotate + generated x1"}
     assert all(0.0 <= value <= 1.0 for value in result.values())
     with pytest.raises(ValueError, match="conditions must be among"):

@@ -300,6 +300,8 @@ def test_per_class_scores_of_real_digits_against_themselves():
         assert scores["agreement"][k] == pytest.approx(np.mean(read[labels == k] == k))
     assert scores["overall_agreement"] == pytest.approx(np.mean(read == labels))
     np.testing.assert_allclose(scores["fid"], 0.0, atol=1e-3)
+    shown = metrics.per_class_scores(images, labels, images, labels, progress=True)
+    np.testing.assert_allclose(shown["fid"], scores["fid"])  # the bar changes nothing else
     # swapping two classes' labels makes both far from their real class
     swapped = np.where(labels == 0, 1, np.where(labels == 1, 0, labels))
     moved = metrics.per_class_scores(images, swapped, images, labels)

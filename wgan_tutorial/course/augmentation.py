@@ -264,6 +264,7 @@ def compare(
     steps=250,
     seed=0,
     conditions=CONDITIONS,
+    progress=False,
 ):
     """Test accuracy of the small classifier under each condition, for one labelled set.
 
@@ -280,6 +281,7 @@ def compare(
             condition uses one.
         steps: int >= 1. seed: int >= 0 (classifier weights, batch order, generated digits).
         conditions: the names to run, from `CONDITIONS`.
+        progress: show a progress bar over the conditions (one classifier each).
 
     Returns:
         dict condition -> test accuracy (float in [0, 1]).
@@ -288,6 +290,8 @@ def compare(
         ValueError: an unknown condition; a generated condition without a conditional
             generator.
     """
+    from tqdm.auto import tqdm
+
     unknown = [name for name in conditions if name not in CONDITIONS]
     if unknown:
         raise ValueError(f"conditions must be among {CONDITIONS}, got {unknown}")
@@ -302,7 +306,7 @@ def compare(
     labels = np.asarray(labels).reshape(-1)
     per_class = max(1, len(images) // NUM_CLASSES)
     results = {}
-    for name in conditions:
+    for name in tqdm(conditions, desc="classifiers", unit="classifier", disable=not progress):
         train_images, train_labels = images, labels
         if "generated" in name:
             ratio = int(name.rsplit("x", 1)[1])

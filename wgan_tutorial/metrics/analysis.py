@@ -16,7 +16,13 @@ from wgan_tutorial.metrics.images import DEFAULT_BATCH_SIZE
 
 
 def per_class_scores(
-    images, requested, real_images, real_labels, value_range=None, batch_size=DEFAULT_BATCH_SIZE
+    images,
+    requested,
+    real_images,
+    real_labels,
+    value_range=None,
+    batch_size=DEFAULT_BATCH_SIZE,
+    progress=False,
 ):
     """How well a conditional generator draws each class: label agreement and per-class FID.
 
@@ -29,6 +35,7 @@ def per_class_scores(
         images: generated digits (N, 28, 28[, 1]). requested: int (N,), the labels asked for.
         real_images, real_labels: the reference digits (e.g. the MNIST test split) and labels.
         value_range, batch_size: as `features`.
+        progress: show a progress bar for each of the two feature passes.
 
     Returns:
         dict: "agreement" float64 (10,), "overall_agreement" float, "fid" float64 (10,).
@@ -40,8 +47,10 @@ def per_class_scores(
     """
     requested = np.asarray(requested).reshape(-1)
     real_labels = np.asarray(real_labels).reshape(-1)
-    features_fake, logits = features_and_logits(images, batch_size, value_range, False)
-    features_real = features_and_logits(real_images, batch_size, None, False, name="real_images")[0]
+    features_fake, logits = features_and_logits(images, batch_size, value_range, progress)
+    features_real = features_and_logits(
+        real_images, batch_size, None, progress, name="real_images"
+    )[0]
     for name, labels, rows in (
         ("requested", requested, features_fake),
         ("real_labels", real_labels, features_real),
