@@ -32,6 +32,7 @@ DCGAN_BETA_2 = 0.999
 NOISE_DIM = 128
 
 # Model sizes.
+PAPER_WIDTH = 64  # DIM of the official WGAN-GP gan_mnist.py and gan_cifar.py
 MNIST_WIDTH = 16
 MNIST_WIDTH_FAST = 8  # fast mode (WGAN_TUTORIAL_FAST=1)
 GENERATOR_NORMS = ("none", "batch")  # a run config's "generator_norm"
@@ -53,13 +54,17 @@ TOY_DEPTH = 3
 SWEEP_LEARNING_RATE = 1e-3  # the shipped notebook 05 sweep's Adam rate (no batch norm)
 
 
+HARDWARE_PRESETS = ("cpu", "gpu")  # a run's `preset`: which rows of `PRESETS` it takes
+
+
 class Preset(NamedTuple):
     """One tuned departure from the papers' values.
 
     Fields: name; applies (a predicate of (loss entry, dataset entry, conditional));
     values (field -> value; a callable value is called with no argument when applied, for
     sizes that shrink in fast mode); reason (one line); record (the section of
-    benchmarks/RESULTS.md that holds the measurement).
+    benchmarks/RESULTS.md that holds the measurement); hardware (the `HARDWARE_PRESETS`
+    entry it belongs to, or "any").
     """
 
     name: str
@@ -67,6 +72,7 @@ class Preset(NamedTuple):
     values: dict
     reason: str
     record: str
+    hardware: str = "cpu"
 
 
 def _fast_or_full(full, fast):
@@ -90,6 +96,7 @@ PRESETS = (
         },
         "the official gan_toy.py: 2-512-512-512 MLPs, batch 256, noise of size 2",
         "Toy data sets",
+        "any",
     ),
     Preset(
         "penalty on images, CPU",
@@ -124,5 +131,14 @@ PRESETS = (
         "batch norm in the generator (DCGAN's, Radford et al. 2016, Section 3) at Adam 1.5e-3; "
         "measured worse for lp, gp-ln and the conditional model",
         "Batch norm in the generator",
+    ),
+    Preset(
+        "images, GPU",
+        lambda loss, dataset, conditional: dataset.kind == "images",
+        {"width": PAPER_WIDTH},
+        "the papers' networks and settings (width 64, batch 64, n_critic 5, one learning "
+        "rate): a GPU runs them at full size; not yet measured against the CPU rows",
+        "On a GPU",
+        "gpu",
     ),
 )

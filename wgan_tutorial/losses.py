@@ -31,7 +31,7 @@ import collections
 
 import numpy as np
 
-from wgan_tutorial import defaults
+from wgan_tutorial import defaults, devices
 from wgan_tutorial.config import import_tensorflow
 
 tf = import_tensorflow()
@@ -300,12 +300,12 @@ def critic_at_label(critic, labels):
 
 
 def _penalty(model, real, fake, one_sided, labels):
+    eps = devices.replica_rows(  # the global batch's weights, this replica's rows
+        lambda rows: keras.random.uniform((rows,), 0.0, 1.0, real.dtype, model.seed_generator),
+        tf.shape(real)[0],
+    )
     penalty, norms = gradient_penalty(
-        critic_at_label(model.critic, labels),
-        real,
-        fake,
-        one_sided=one_sided,
-        seed=model.seed_generator,
+        critic_at_label(model.critic, labels), real, fake, one_sided=one_sided, eps=eps
     )
     return model.gp_weight * penalty, {"gp": penalty, "gp_grad_norm": tf.reduce_mean(norms)}
 

@@ -58,13 +58,15 @@ def paper_values(loss, dataset, conditional):
     }
 
 
-def default_values(loss="gp", dataset="mnist", conditional=False):
+def default_values(loss="gp", dataset="mnist", conditional=False, preset="cpu"):
     """The saved fields a new run takes when none is given: the papers' values, then every
     preset of `defaults.PRESETS` that applies, in order.
 
     Args:
         loss: a name or entry of `losses.LOSSES`. dataset: a name or entry of `data.DATASETS`.
         conditional: the defaults of a class-conditional run.
+        preset: one of `defaults.HARDWARE_PRESETS`: the rows tuned for that hardware (and
+            those for any) apply.
 
     Returns:
         dict field -> value (the keys `SAVED`, in their order).
@@ -72,10 +74,12 @@ def default_values(loss="gp", dataset="mnist", conditional=False):
     loss = loss if isinstance(loss, losses.Loss) else losses.get_loss(loss)
     dataset = data.get_dataset(dataset)
     values = paper_values(loss, dataset, conditional)
-    for preset in defaults.PRESETS:
-        if preset.applies(loss, dataset, bool(conditional)):
+    if preset not in defaults.HARDWARE_PRESETS:
+        raise ValueError(f"preset must be one of {defaults.HARDWARE_PRESETS}, got {preset!r}")
+    for row in defaults.PRESETS:
+        if row.hardware in ("any", preset) and row.applies(loss, dataset, bool(conditional)):
             values.update(
-                {key: value() if callable(value) else value for key, value in preset.values.items()}
+                {key: value() if callable(value) else value for key, value in row.values.items()}
             )
     return values
 
@@ -159,6 +163,9 @@ class RunConfig:
     checkpoint_every: int = 200
     sample_every: int = 200
     keep_checkpoints: int = 3
+    preset: str = "cpu"
+    devices: Any = 1
+    jit_compile: bool = False
     progress: bool = True
 
     @functools.cached_property
@@ -209,6 +216,7 @@ class RunConfig:
                 request.get("loss", "gp"),
                 request.get("dataset", "mnist"),
                 request.get("conditional", False),
+                options.get("preset") or "cpu",
             )
             values.update(request)
         run = {

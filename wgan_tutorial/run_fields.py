@@ -19,7 +19,8 @@ class Field(NamedTuple):
     """How one option is given and checked.
 
     kind: "int" or "float" (with `minimum`, `inclusive`), "fraction" (in [0, 1)), "choice"
-    (one of `choices`), "flag" (True when given), "text" (a path or a name). `saved` marks
+    (one of `choices`), "flag" (True when given), "text" (a path or a name), "devices" (an
+    integer >= 1 or "all"). `saved` marks
     the options that define a run (kept in `config.json` and compared on resume); `flags` are
     the command line's spellings (the first is the readable one, the others aliases of the
     popular WGAN_TensorFlow `train.py`); `cli` False keeps an option to the Python API;
@@ -46,6 +47,10 @@ class Field(NamedTuple):
             return value
         if self.kind == "fraction":
             return check_fraction(value, self.name)
+        if self.kind == "devices":
+            if value == "all":
+                return value
+            return check_number(value, self.name, 1, integer=True)
         if self.kind == "choice":
             if value not in self.choices:
                 raise ValueError(f"{self.name} must be one of {self.choices}, got {value!r}")
@@ -304,6 +309,26 @@ FIELDS = (
         "int",
         "how many of the latest checkpoints to keep (default 3)",
         minimum=1,
+    ),
+    _field(
+        "preset",
+        "choice",
+        "the tuned values a new run starts from: cpu (default; the presets measured on a "
+        "2-core CPU) or gpu (the papers' values with their width 64: batch 64, n_critic 5, "
+        "one learning rate)",
+        choices=defaults.HARDWARE_PRESETS,
+    ),
+    _field(
+        "devices",
+        "devices",
+        "train data parallel on this many devices (tf.distribute.MirroredStrategy): GPUs, or "
+        "logical CPU devices where there is no GPU; 'all': every GPU. The batch is split "
+        "across them (batch_size must be a multiple); default 1",
+    ),
+    _field(
+        "jit_compile",
+        "flag",
+        "compile the training step with XLA (off by default: slower on the CPUs measured)",
     ),
     _field(
         "progress",

@@ -34,6 +34,18 @@ def int_at_least(minimum):
     return parse
 
 
+def count_or_all(text):
+    """An argparse type: an integer >= 1, or "all"."""
+    if text == "all":
+        return text
+    try:
+        return int_at_least(1)(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"must be an integer >= 1 or 'all', got {text!r}"
+        ) from None
+
+
 def float_above(minimum, inclusive=False):
     """An argparse type: a finite number > `minimum` (>= when `inclusive`), or an error."""
 
@@ -73,6 +85,8 @@ def field_argument(parser, field):
     spec = {"dest": field.name, "help": field.help}
     if field.kind == "int":
         spec["type"] = int_at_least(field.minimum)
+    elif field.kind == "devices":
+        spec["type"] = count_or_all
     elif field.kind in ("float", "fraction"):
         spec["type"] = float_above(
             float(field.minimum), field.inclusive or field.kind == "fraction"

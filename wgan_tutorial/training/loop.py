@@ -13,7 +13,7 @@ import math
 import re
 from pathlib import Path
 
-from wgan_tutorial import data, images, models, resources
+from wgan_tutorial import data, devices, images, models, resources
 from wgan_tutorial.config import error_summary, import_tensorflow, pick, seed_everything
 from wgan_tutorial.run_config import UNLIMITED_STEPS, RunConfig, default_values
 from wgan_tutorial.training import callbacks as cb
@@ -50,6 +50,10 @@ def resolve(**options):
 
 def wgan_from_config(config):
     """A compiled `WGAN` with fresh weights, built from a `RunConfig` or a run's config dict.
+
+    Built inside a `tf.distribute` strategy's scope (as `train` does for `devices` > 1), its
+    variables are mirrored on the strategy's devices and the generator's batch norm
+    normalises over the global batch (`devices.synchronize_batch_norm`).
 
     Raises:
         ValueError: a value out of range (naming it), or an unknown loss / dataset.
@@ -90,6 +94,8 @@ def wgan_from_config(config):
             normalization=loss.critic_normalization,
             num_classes=classes,
         )
+    if tf.distribute.get_strategy().num_replicas_in_sync > 1:
+        devices.synchronize_batch_norm(generator)
     wgan = WGAN(
         generator,
         critic,
@@ -108,7 +114,8 @@ def wgan_from_config(config):
             config.beta_1,
             config.critic_lr_scale,
             config.critic_lr_fade,
-        )
+        ),
+        jit_compile=config.jit_compile,
     )
     return wgan
 
@@ -291,6 +298,8 @@ def train(config=None, callbacks=None, **options):
         **options: the fields of `run_config.FIELDS` (their help says what each means):
             loss, dataset, steps or epochs, max_seconds, save_dir, samples_dir, seed,
             batch_size, n_critic, learning_rate, ... ; None means "not given".
+            `devices` N > 1 trains data parallel on N devices (`devices`: the same update
+            as one device makes on the whole batch, to float tolerance).
 
     Returns:
         (wgan, history): the trained `WGAN`; history a dict column -> numpy array
@@ -314,8 +323,15 @@ def train(config=None, callbacks=None, **options):
     if config is not None and options:
         raise TypeError(f"give a RunConfig or options, not both (got {sorted(options)})")
     config = config or resolve(**options)
+    _, replicas = devices.resolve_devices(config.devices)
+    if config.batch_size % replicas:
+        raise ValueError(
+            f"batch_size must be a multiple of the {replicas} devices, got {config.batch_size}"
+        )
+    strategy = devices.strategy_for(config.devices)  # before anything starts TensorFlow
     seed_everything(config.seed)
-    wgan = wgan_from_config(config)
+    with strategy.scope():
+        wgan = wgan_from_config(config)
     steps = config.steps
     if steps is None and config.epochs is None:
         steps = UNLIMITED_STEPS if config.until_time_out else pick(1000, 10)
@@ -327,6 +343,7 @@ def train(config=None, callbacks=None, **options):
         if config.samples_dir is not None:
             created.make(config.samples_dir, "samples_dir")
         real, size = real_dataset(config, config.seed + start_step)
+        real = devices.interleave(real, config.n_critic, replicas)
         if save_dir is not None and not (save_dir / run_folder.CONFIG_FILE).is_file():
             saved = {**config.saved(), "data_source": run_folder.data_source(config)}
             run_folder.write_config(save_dir, saved)  # once all is validated

@@ -14,7 +14,7 @@
 Taught in notebooks/02_wgan_weight_clipping.ipynb and notebooks/03_wgan_gp_mnist.ipynb.
 """
 
-from wgan_tutorial import defaults, losses, models
+from wgan_tutorial import defaults, devices, losses, models
 from wgan_tutorial.config import check_fraction, check_number, import_tensorflow
 
 tf = import_tensorflow()
@@ -197,6 +197,7 @@ class WGAN(keras.Model):
             self.ema_generator.trainable = False
         self.critic_optimizer = None
         self.generator_optimizer = None
+        self.built = True  # its networks are; Keras must not build it by calling it on data
 
     @property
     def sampler(self):
@@ -233,12 +234,23 @@ class WGAN(keras.Model):
         kwargs.setdefault("jit_compile", False)  # XLA was measured slower on CPU
         super().compile(**kwargs)
 
+    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
+        """Nothing to build: the networks are built, and the optimizers are `compile`'s.
+
+        Keras' own version runs under a distribution strategy only, and draws one batch from
+        a pass over the data of its own, so training would start on a reshuffled stream:
+        a run on several devices would see other batches than the same run on one.
+        """
+
     def call(self, z, training=False):
         """Generate: (B, noise_dim) -> generator output; conditional: z = [noise, labels]."""
         return self.generator(z, training=training)
 
     def _noise(self, batch_size):
-        return keras.random.normal((batch_size, self.noise_dim), seed=self.seed_generator)
+        return devices.replica_rows(
+            lambda rows: keras.random.normal((rows, self.noise_dim), seed=self.seed_generator),
+            batch_size,
+        )
 
     @staticmethod
     def _with(x, labels):
@@ -254,13 +266,14 @@ class WGAN(keras.Model):
             fake_scores = self.critic(self._with(fake, labels), training=True)
             penalty, logs = self.loss_entry.critic_penalty(self, real, fake, labels=labels)
             loss = self.loss_entry.critic_objective(real_scores, fake_scores) + penalty
+            share = devices.local_loss(loss)  # this replica's share of the global mean
         variables = self.critic.trainable_variables
-        gradients = tape.gradient(loss, variables)
+        gradients = tape.gradient(share, variables)
         self.critic_optimizer.apply_gradients(zip(gradients, variables, strict=True))
         self.loss_entry.after_critic_update(self)
         logs["critic_loss"] = loss
         logs["w_estimate"] = losses.wasserstein_estimate(real_scores, fake_scores)
-        logs["critic_grad_norm"] = tf.linalg.global_norm(gradients)
+        logs["critic_grad_norm"] = tf.linalg.global_norm(devices.global_gradients(gradients))
         return logs
 
     def _generator_update(self, batch_size, labels=None):
@@ -270,12 +283,14 @@ class WGAN(keras.Model):
                 self._with(self.generator(z, training=True), labels), training=True
             )
             loss = self.loss_entry.generator_objective(fake_scores)
+            share = devices.local_loss(loss)
         variables = self.generator.trainable_variables
-        gradients = tape.gradient(loss, variables)
+        gradients = tape.gradient(share, variables)
         self.generator_optimizer.apply_gradients(zip(gradients, variables, strict=True))
         if self.ema_generator is not None:
             self._update_average()
-        return {"generator_loss": loss, "generator_grad_norm": tf.linalg.global_norm(gradients)}
+        norm = tf.linalg.global_norm(devices.global_gradients(gradients))
+        return {"generator_loss": loss, "generator_grad_norm": norm}
 
     def _update_average(self):
         """average <- d average + (1 - d) weights, d = min(ema, (1 + t) / (10 + t))."""
@@ -307,7 +322,10 @@ class WGAN(keras.Model):
         # n_critic is (unrolled, tracing grew with it: benchmarks/RESULTS.md, "Tracing the
         # critic loop"). One iteration at a time: each reads what the last wrote.
         logs = critic_update(0)
-        if self.n_critic > 1:
+        if devices.replicas() > 1:  # an optimizer's all-reduce cannot sit in a graph loop
+            for i in range(1, self.n_critic):
+                logs = critic_update(i)
+        elif self.n_critic > 1:
             _, logs = tf.while_loop(
                 lambda i, _: i < self.n_critic,
                 lambda i, _: (i + 1, critic_update(i)),
