@@ -287,7 +287,7 @@ def resolved_config(run_dir):
     return {
         key: value
         for key, value in config.items()
-        if key not in ("seed", "save_dir", "samples_dir", "data_path", "data_dir")
+        if key not in ("seed", "save_dir", "samples_dir", "data_path", "data_dir", "data_source")
     }
 
 
@@ -296,6 +296,8 @@ def run_experiment(name, seeds, args):
     experiment = EXPERIMENTS[name]
     out = Path(args.out) / f"{name}.json"
     record = json.loads(out.read_text()) if out.is_file() else new_record(name, experiment, args)
+    for entry in record["arms"].values():  # records written before data_source was left out
+        entry.get("config", {}).pop("data_source", None)
     record["benchmark_command"] = (
         f"python benchmarks/seeds.py --experiment {name} --seeds "
         + ",".join(str(seed) for seed in seeds)
@@ -371,6 +373,24 @@ def print_table(record):
         )
 
 
+def estimate_tracks_fid(entry):
+    """Spearman's rank correlation between the critic's W estimate (its mean over the
+    `W_WINDOW` steps up to each checkpoint) and the FID there, pooled over an arm's seeds and
+    checkpoints: near 1 when a larger estimate goes with a worse FID, as it should for a
+    critic that estimates the distance. Returns (rho, number of points)."""
+    from scipy import stats
+
+    pairs = [
+        (point[f"w_estimate_mean_{W_WINDOW}"], point["fid"])
+        for run in entry["seeds"].values()
+        for point in run["checkpoints"]
+    ]
+    if len(pairs) < 3:
+        return float("nan"), len(pairs)
+    w, fid = np.array(pairs).T
+    return float(stats.spearmanr(w, fid).statistic), len(pairs)
+
+
 def markdown_tables(out):
     """Markdown: one table per record in the folder `out` (arm, seeds, mean, range, interval)."""
     lines = []
@@ -383,8 +403,9 @@ def markdown_tables(out):
             "",
             about,
             "",
-            "| arm | seeds | FID per seed | mean | range | 95 % interval | training s per run |",
-            "|---|---|---|---|---|---|---|",
+            "| arm | seeds | FID per seed | mean | range | 95 % interval | training s per run "
+            "| W estimate vs FID: Spearman (points) |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for arm_name, entry in record["arms"].items():
             s, runs = entry["summary"], entry["seeds"]
@@ -395,10 +416,11 @@ def markdown_tables(out):
             )
             fids = ", ".join(f"{runs[k]['fid']:.1f}" for k in sorted(runs, key=int))
             seconds = np.mean([run["train_seconds"] for run in runs.values()])
+            rho, points = estimate_tracks_fid(entry)
             lines.append(
                 f"| {arm_name} | {','.join(sorted(runs, key=int))} | {fids} | "
                 f"{s['mean']:.1f} | {s['min']:.1f}-{s['max']:.1f} | {interval} | "
-                f"{seconds:.0f} |"
+                f"{seconds:.0f} | {rho:+.2f} ({points}) |"
             )
         lines.append("")
     return "\n".join(lines)

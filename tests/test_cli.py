@@ -57,3 +57,12 @@ def test_fid_names_its_reference_its_size_and_what_to_expect_on_the_subset(capsy
     # the shipped subset's test split holds 2,000 digits (tests/test_cli.py's data test)
     assert "MNIST test split, 2,000 digits (the shipped subset" in line
     assert "compare with the floor below, taken at the same N" in line
+
+
+def test_fid_report_writes_the_home_folder_as_a_tilde(monkeypatch, tmp_path):
+    from wgan_tutorial.cli.scoring_commands import shown
+
+    monkeypatch.setenv("HOME", str(tmp_path / "someone"))
+    assert shown(tmp_path / "someone" / "runs" / "samples.npy") == "~/runs/samples.npy"
+    assert shown(tmp_path / "someone-else" / "a.npy") == str(tmp_path / "someone-else" / "a.npy")
+    assert shown("samples.npy") == "samples.npy"

@@ -1,6 +1,7 @@
 """The repository's own promises: badges, dependency lists, README and CI in step."""
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -208,3 +209,47 @@ def test_shipped_assets_are_package_data():
     declared = {path for pattern in patterns for path in package.glob(pattern) if path.is_file()}
     assets = {path for path in (package / "assets").rglob("*") if path.is_file()}
     assert assets and assets <= declared, sorted(str(p) for p in assets - declared)
+
+
+MACHINE_PATH = re.compile(
+    r"(/root/|/home/[a-z_][\w-]*/|/Users/\w|/work/|/tmp/|/var/folders/|[A-Z]:\\Users)"
+)
+TEXT_SUFFIXES = {".py", ".ipynb", ".md", ".json", ".toml", ".yml", ".yaml", ".cfg", ".txt", ".cff"}
+SKIPPED_FOLDERS = {
+    ".git",
+    ".venv",
+    "venv",
+    "_build",
+    "__pycache__",
+    "node_modules",
+    "build",
+    "dist",
+}
+
+
+def committed_text_files():
+    """The project's text files (sources, notebooks with their outputs, docs, records)."""
+    for folder, subfolders, files in os.walk(ROOT):
+        subfolders[:] = sorted(
+            name
+            for name in subfolders
+            if name not in SKIPPED_FOLDERS
+            and (not name.startswith(".") or name in (".ci", ".github"))
+        )
+        for name in sorted(files):
+            if Path(name).suffix in TEXT_SUFFIXES:
+                yield Path(folder) / name
+
+
+def test_no_file_names_a_path_of_the_machine_it_was_made_on():
+    # a notebook re-run on a developer's machine stores what the cells printed: a home folder
+    # or a scratch path there means nothing to a student (and says who ran it)
+    found = []
+    for path in committed_text_files():
+        if path == Path(__file__).resolve():
+            continue  # the pattern itself
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if MACHINE_PATH.search(line):
+                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()[:120]}")
+    assert len(list(committed_text_files())) > 50
+    assert not found, "\n".join(found[:20])

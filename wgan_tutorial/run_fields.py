@@ -328,7 +328,8 @@ FIELDS = (
     _field(
         "jit_compile",
         "flag",
-        "compile the training step with XLA (off by default: slower on the CPUs measured)",
+        "compile the training step with XLA; TensorFlow's op determinism, which XLA does not "
+        "support, is then off, so a seeded run repeats only to float rounding (off by default)",
     ),
     _field(
         "progress",

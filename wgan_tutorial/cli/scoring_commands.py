@@ -1,6 +1,17 @@
 """`wgan-tutorial train-classifier` and `wgan-tutorial fid`: the MNIST classifier and the scores."""
 
+import os
+
 from wgan_tutorial.cli.arguments import float_above, int_at_least
+
+
+def shown(path):
+    """`path` as the report prints it: under the home folder written ~/... (shorter, and a
+    notebook's stored output names no user's home)."""
+    home = os.path.expanduser("~")
+    text = str(path)
+    inside = home not in ("", "~", os.sep) and text.startswith(home + os.sep)
+    return "~" + text[len(home) :] if inside else text
 
 
 def add_train_classifier(parser):
@@ -295,7 +306,7 @@ def run_fid(args):
     except FileNotFoundError as error:
         raise ValueError(str(error)) from None
     how = "given" if args.value_range else "inferred"
-    print(f"generated: {report['n']} digits from {args.fake} (range {value_range}, {how})")
+    print(f"generated: {report['n']} digits from {shown(args.fake)} (range {value_range}, {how})")
     print(f"reference: {report['reference']}{_reference_size(real, args.data_path)}")
     print(f"FID: {report['fid']:.3f}")
     print(

@@ -329,7 +329,7 @@ def train(config=None, callbacks=None, **options):
             f"batch_size must be a multiple of the {replicas} devices, got {config.batch_size}"
         )
     strategy = devices.strategy_for(config.devices)  # before anything starts TensorFlow
-    seed_everything(config.seed)
+    seed_everything(config.seed, deterministic=not config.jit_compile)  # XLA needs it off
     with strategy.scope():
         wgan = wgan_from_config(config)
     steps = config.steps
