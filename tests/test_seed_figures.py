@@ -71,6 +71,8 @@ def test_curves_draw_one_faint_line_per_seed_and_one_mean_per_arm():
     ]
     assert "notebook" not in ax.get_title() and ax.get_title().startswith("synthetic:")
     assert ax.get_yscale() == "log"
+    titled = seeds.plot_seed_curves(_record(), title="against seconds").axes[0]
+    assert titled.get_title() == "against seconds"
 
 
 @pytest.mark.parametrize("x", ["step", "seconds"])

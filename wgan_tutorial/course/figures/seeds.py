@@ -59,7 +59,7 @@ def _title(record, width=70):
     return textwrap.fill(f"{record['experiment']}: {question}", width)
 
 
-def plot_seed_curves(record, ax=None, x="step"):
+def plot_seed_curves(record, ax=None, x="step", title=None):
     """FID along training for every arm of a seed record: each seed faint, the mean bold.
 
     Args:
@@ -67,6 +67,7 @@ def plot_seed_curves(record, ax=None, x="step"):
         ax: optional matplotlib Axes to draw on; a new figure when None.
         x: "step" (generator steps) or "seconds" (seconds of training; the bold line then
             joins the mean seconds and the mean FID of each checkpoint).
+        title: the axes' title; by default the record's name and question.
 
     An arm with no seed recorded yet is left out.
 
@@ -91,13 +92,12 @@ def plot_seed_curves(record, ax=None, x="step"):
             mean_x, mean_fid, "o-", color=color, lw=2.5, label=f"{name}: mean of {len(seeds)} seeds"
         )
     ax.set_yscale("log")
-    ax.yaxis.set_major_locator(ticker.LogLocator(subs=(1.0, 2.0, 3.0, 5.0)))
     ax.yaxis.set_major_formatter(ticker.FormatStrFormatter("%g"))
-    ax.yaxis.set_minor_formatter(ticker.NullFormatter())
+    ax.yaxis.set_minor_formatter(ticker.LogFormatter(labelOnlyBase=False, minor_thresholds=(2, 1)))
     ax.set_xlabel(_X_LABELS[x])
     ax.set_ylabel("FID, 10,000 samples (log scale)")
     ax.legend(title="faint: one seed each")
-    ax.set_title(_title(record, 60), fontsize=10)
+    ax.set_title(_title(record, 60) if title is None else title, fontsize=10)
     ax.grid(True, which="both", alpha=0.3)
     return ax.figure
 
