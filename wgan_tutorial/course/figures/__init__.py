@@ -5,6 +5,7 @@
 - `gradient_norms`: notebooks 02 and 03 (gradient norms per layer and at interpolates).
 - `sample_grids`: notebooks 02 to 06 (a grid of images; the grids a run saved).
 - `penalty`: notebook 03 (interpolates, clipping against the penalty, the GAN baseline).
+- `seeds`: notebook 03 (the recorded comparisons of settings on several seeds).
 - `fid`: notebook 04 (feature Gaussians, sample-size bias, class coverage, W vs FID).
 - `explorers`: notebook 05 (the toy explorer, one sweep cell, the whole sweep).
 
@@ -48,6 +49,11 @@ from wgan_tutorial.course.figures.penalty import (
     plot_interpolation_weights,
 )
 from wgan_tutorial.course.figures.sample_grids import plot_image_grid, plot_saved_sample_grids
+from wgan_tutorial.course.figures.seeds import (
+    plot_final_fids,
+    plot_seed_curves,
+    plot_seed_record,
+)
 from wgan_tutorial.images import (
     image_grid,
     plot_toy_samples,
@@ -65,6 +71,7 @@ __all__ = [
     "plot_feature_gaussians",
     "plot_fid_and_w_estimate",
     "plot_fid_vs_sample_size",
+    "plot_final_fids",
     "plot_gan_baseline",
     "plot_gradient_norm_histograms",
     "plot_image_grid",
@@ -75,6 +82,8 @@ __all__ = [
     "plot_optimal_critic_1d",
     "plot_parallel_lines",
     "plot_saved_sample_grids",
+    "plot_seed_curves",
+    "plot_seed_record",
     "plot_sweep_cell",
     "plot_sweep_overview",
     "plot_toy_explorer",

@@ -1,0 +1,156 @@
+"""The figures of the seed records (wgan_tutorial.course.figures.seeds) draw what they say.
+
+A small synthetic record (two arms, three and two seeds, three checkpoints each) is drawn; the
+test counts the lines and points on the axes and checks the bold mean line against numpy's
+mean of the seeds, and the interval bar against the record's own summary. No TensorFlow.
+"""
+
+import json
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.collections import PathCollection
+
+from wgan_tutorial import config
+from wgan_tutorial.course.figures import seeds
+
+STEPS = (1000, 2000, 3000)
+FIDS = {  # arm -> seed -> FID at each checkpoint
+    "slow": {"0": (190.0, 90.0, 60.0), "1": (180.0, 80.0, 58.0), "2": (200.0, 100.0, 65.0)},
+    "fast": {"0": (95.0, 55.0, 44.0), "3": (90.0, 60.0, 46.0)},
+}
+SECONDS = {"0": (40.0, 80.0, 120.0), "1": (50.0, 100.0, 150.0), "2": (30.0, 70.0, 100.0)}
+SECONDS["3"] = SECONDS["1"]
+
+
+def _record():
+    arms = {}
+    for name, runs in FIDS.items():
+        finals = [fids[-1] for fids in runs.values()]
+        arms[name] = {
+            "seeds": {
+                seed: {
+                    "fid": fids[-1],
+                    "checkpoints": [
+                        {"step": step, "seconds": seconds, "fid": fid}
+                        for step, seconds, fid in zip(STEPS, SECONDS[seed], fids, strict=True)
+                    ],
+                }
+                for seed, fids in runs.items()
+            },
+            "summary": {
+                "n": len(finals),
+                "mean": float(np.mean(finals)),
+                "interval95": [float(np.mean(finals)) - 5.0, float(np.mean(finals)) + 7.0],
+            },
+        }
+    return {
+        "experiment": "synthetic",
+        "question": "slow against fast, step for step (notebook 03, section 3)",
+        "arms": arms,
+    }
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def test_curves_draw_one_faint_line_per_seed_and_one_mean_per_arm():
+    fig = seeds.plot_seed_curves(_record())
+    ax = fig.axes[0]
+    seed_count = sum(len(runs) for runs in FIDS.values())
+    assert len(ax.lines) == seed_count + len(FIDS)
+    bold = [line for line in ax.lines if line.get_linewidth() > 2]
+    assert len(bold) == len(FIDS)
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == [
+        "slow: mean of 3 seeds",
+        "fast: mean of 2 seeds",
+    ]
+    assert "notebook" not in ax.get_title() and ax.get_title().startswith("synthetic:")
+    assert ax.get_yscale() == "log"
+    titled = seeds.plot_seed_curves(_record(), title="against seconds").axes[0]
+    assert titled.get_title() == "against seconds"
+
+
+@pytest.mark.parametrize("x", ["step", "seconds"])
+def test_the_mean_line_is_numpys_mean_over_the_seeds(x):
+    fig = seeds.plot_seed_curves(_record(), x=x)
+    bold = [line for line in fig.axes[0].lines if line.get_linewidth() > 2]
+    for line, runs in zip(bold, FIDS.values(), strict=True):
+        np.testing.assert_allclose(line.get_ydata(), np.mean(list(runs.values()), axis=0))
+        expected_x = STEPS if x == "step" else np.mean([SECONDS[s] for s in runs], axis=0)
+        np.testing.assert_allclose(line.get_xdata(), expected_x)
+
+
+def test_finals_draw_every_seed_and_the_summarys_interval():
+    record = _record()
+    fig = seeds.plot_final_fids(record)
+    ax = fig.axes[0]
+    scattered = np.concatenate(
+        [c.get_offsets() for c in ax.collections if isinstance(c, PathCollection)]
+    )
+    finals = [fids[-1] for runs in FIDS.values() for fids in runs.values()]
+    assert sorted(scattered[:, 1]) == sorted(finals)
+    for index, arm in enumerate(record["arms"].values()):
+        summary = arm["summary"]
+        mean_marker = [
+            line
+            for line in ax.lines
+            if line.get_marker() == "s" and np.isclose(line.get_xdata()[0], index + 0.3)
+        ]
+        assert len(mean_marker) == 1
+        assert mean_marker[0].get_ydata()[0] == pytest.approx(summary["mean"])
+    segments = [
+        segment
+        for collection in ax.collections
+        if hasattr(collection, "get_segments")
+        for segment in collection.get_segments()
+    ]
+    bars = sorted((segment[0][1], segment[1][1]) for segment in segments)
+    expected = sorted(tuple(arm["summary"]["interval95"]) for arm in record["arms"].values())
+    np.testing.assert_allclose(bars, expected)
+
+
+def test_the_two_panel_figure_holds_both():
+    fig = seeds.plot_seed_record(_record())
+    assert len(fig.axes) == 2
+    assert fig.axes[0].get_xlabel() == "generator step"
+    assert [tick.get_text() for tick in fig.axes[1].get_xticklabels()] == ["slow", "fast"]
+
+
+def test_seeds_with_different_checkpoints_are_refused():
+    record = _record()
+    record["arms"]["slow"]["seeds"]["1"]["checkpoints"].pop()
+    with pytest.raises(ValueError, match="checkpoint steps differ"):
+        seeds.plot_seed_curves(record)
+
+
+def test_an_arm_with_no_seed_yet_is_left_out_and_one_seed_has_no_interval():
+    record = _record()
+    record["arms"]["empty"] = {"seeds": {}, "summary": None}
+    record["arms"]["fast"]["seeds"].pop("3")
+    record["arms"]["fast"]["summary"] = {"n": 1, "mean": 44.0, "interval95": None}
+    curves = seeds.plot_seed_curves(record).axes[0]
+    assert len(curves.lines) == 3 + 1 + 1 + 1  # slow: 3 seeds and a mean; fast: 1 and a mean
+    finals = seeds.plot_final_fids(record).axes[0]
+    dots = [c.get_offsets() for c in finals.collections if isinstance(c, PathCollection)]
+    assert sum(len(d) for d in dots) == 4
+    assert len([line for line in finals.lines if line.get_marker() == "s"]) == 1
+
+
+def test_an_unknown_axis_is_refused():
+    with pytest.raises(ValueError, match="x must be one of"):
+        seeds.seed_curves(_record()["arms"]["slow"], x="minutes")
+
+
+def test_the_shipped_records_can_be_drawn():
+    records = sorted((config.assets_dir() / "seeds").glob("*.json"))
+    if not records:
+        pytest.skip("no seed record shipped yet")
+    for path in records:
+        fig = seeds.plot_seed_record(json.loads(path.read_text()))
+        assert len(fig.axes) == 2
+        plt.close(fig)
