@@ -95,3 +95,14 @@ def test_sonify_rejects_bad_input():
         sonify.image_to_sound(np.zeros((2, 3, 4)))
     with pytest.raises(ValueError, match="Nyquist"):
         sonify.image_to_sound(np.zeros((2, 2)), rate=4000)
+
+
+def test_kid_with_a_progress_bar_gives_the_same_numbers(capsys):
+    from wgan_tutorial.metrics import frechet
+
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(size=(40, 5)), rng.normal(0.5, 1.0, size=(30, 5))
+    quiet = frechet.kid(a, b, subsets=7, subset_size=20, seed=1)
+    shown = frechet.kid(a, b, subsets=7, subset_size=20, seed=1, progress=True)
+    assert shown == quiet
+    assert "KID subsets" in capsys.readouterr().err

@@ -314,7 +314,7 @@ def kid_from_features(features_a, features_b):
     )
 
 
-def kid(features_a, features_b, subsets=100, subset_size=1000, seed=0):
+def kid(features_a, features_b, subsets=100, subset_size=1000, seed=0, progress=False):
     """KID averaged over random subsets, with its standard deviation (Binkowski et al. 2018).
 
     As their reference code: `subsets` times, draw min(subset_size, m, n) rows of each set
@@ -323,7 +323,7 @@ def kid(features_a, features_b, subsets=100, subset_size=1000, seed=0):
 
     Args:
         features_a, features_b: (m, d) and (n, d). subsets: int >= 1.
-        subset_size: int >= 2. seed: int >= 0.
+        subset_size: int >= 2. seed: int >= 0. progress: a tqdm bar over the subsets.
 
     Returns:
         (mean, std): floats.
@@ -340,10 +340,15 @@ def kid(features_a, features_b, subsets=100, subset_size=1000, seed=0):
     b = _finite_float64("features_b", features_b, 2)
     size = min(subset_size, len(a), len(b))
     rng = np.random.default_rng(seed)
+    rounds = range(subsets)
+    if progress:
+        from tqdm.auto import tqdm
+
+        rounds = tqdm(rounds, desc="KID subsets", unit="subset")
     values = [
         kid_from_features(
             a[rng.choice(len(a), size, replace=False)], b[rng.choice(len(b), size, replace=False)]
         )
-        for _ in range(subsets)
+        for _ in rounds
     ]
     return float(np.mean(values)), float(np.std(values))

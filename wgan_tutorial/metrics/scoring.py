@@ -312,7 +312,9 @@ def score_images(
     }
     if with_kid:
         subset_size = max(2, min(1000, min(len(rows_fake), len(rows_real)) // 2))
-        report["kid"], report["kid_std"] = kid(rows_fake, rows_real, subset_size=subset_size)
+        report["kid"], report["kid_std"] = kid(
+            rows_fake, rows_real, subset_size=subset_size, progress=bool(progress)
+        )
     return report
 
 
