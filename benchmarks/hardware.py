@@ -99,11 +99,9 @@ def rate(rows):
 
 def mnist_fid(run_dir):
     """FID of 10,000 samples of a run's generator against the MNIST test split."""
-    from wgan_tutorial import metrics, pretrained
+    from wgan_tutorial import metrics, models, pretrained
 
     generator = pretrained.load_generator(run_dir / "generator.keras")
-    from wgan_tutorial import models
-
     images = models.sample(generator, 10_000, seed=0)
     return float(metrics.fid_to_real(images, "test", progress=False))
 
@@ -133,7 +131,8 @@ def main():
     if unknown:
         parser.error(f"unknown rows {unknown}; known: {', '.join(ROWS)}")
     started = time.time()
-    print(f"device: {device_name()}; {time.strftime('%Y-%m-%d')}", flush=True)
+    device = device_name()
+    print(f"device: {device}; {time.strftime('%Y-%m-%d')}", flush=True)
     header = f"{'row':22s} {'batch':>5s} {'width':>5s} {'n_crit':>6s} {'steps/s':>8s}"
     print(f"{header} {'images/s':>9s} {'FID':>7s} {'at step':>7s}", flush=True)
     results = []
@@ -185,7 +184,7 @@ def main():
             )
     print(f"total {time.time() - started:.0f} s")
     if args.json:
-        Path(args.json).write_text(json.dumps({"device": device_name(), "rows": results}, indent=1))
+        Path(args.json).write_text(json.dumps({"device": device, "rows": results}, indent=1))
 
 
 if __name__ == "__main__":
