@@ -108,7 +108,7 @@ EXPERIMENTS = {
     },
     "losses": {
         "question": "the Wasserstein losses and the standard GAN on MNIST, each at its own "
-        "defaults (notebook 03, section 7), and whether the critic's estimate tracks FID",
+        "defaults (notebook 03b, section 3), and whether the critic's estimate tracks FID",
         "budget": "2,000 generator steps per arm",
         "arms": {
             loss: _arm(f"--loss {loss}", 2000)
@@ -117,10 +117,11 @@ EXPERIMENTS = {
     },
     "clip-lr": {
         "question": "weight clipping at the paper's RMSProp 5e-5 against 5e-4 (notebook 02)",
-        "budget": "3,000 generator steps per arm",
+        "budget": "2,000 generator steps per arm (the 5e-5 arm is the paper's default: its "
+        "runs are those of the losses record's clip arm, the same settings and seeds)",
         "arms": {
-            "5e-5": _arm("--loss clip --learning-rate 5e-5", 3000),
-            "5e-4": _arm("--loss clip --learning-rate 5e-4", 3000),
+            "5e-5": _arm("--loss clip --learning-rate 5e-5", 2000),
+            "5e-4": _arm("--loss clip --learning-rate 5e-4", 2000),
         },
     },
     "n-critic-sweep": {
@@ -298,9 +299,10 @@ def run_experiment(name, seeds, args):
     record = json.loads(out.read_text()) if out.is_file() else new_record(name, experiment, args)
     for entry in record["arms"].values():  # records written before data_source was left out
         entry.get("config", {}).pop("data_source", None)
-    record["benchmark_command"] = (
+    recorded = {int(seed) for entry in record["arms"].values() for seed in entry["seeds"]}
+    record["benchmark_command"] = (  # every seed the record holds, not only this call's
         f"python benchmarks/seeds.py --experiment {name} --seeds "
-        + ",".join(str(seed) for seed in seeds)
+        + ",".join(str(seed) for seed in sorted(recorded | set(seeds)))
     )
     for seed in seeds:
         for arm_name, arm in experiment["arms"].items():
@@ -373,26 +375,10 @@ def print_table(record):
         )
 
 
-def estimate_tracks_fid(entry):
-    """Spearman's rank correlation between the critic's W estimate (its mean over the
-    `W_WINDOW` steps up to each checkpoint) and the FID there, pooled over an arm's seeds and
-    checkpoints: near 1 when a larger estimate goes with a worse FID, as it should for a
-    critic that estimates the distance. Returns (rho, number of points)."""
-    from scipy import stats
-
-    pairs = [
-        (point[f"w_estimate_mean_{W_WINDOW}"], point["fid"])
-        for run in entry["seeds"].values()
-        for point in run["checkpoints"]
-    ]
-    if len(pairs) < 3:
-        return float("nan"), len(pairs)
-    w, fid = np.array(pairs).T
-    return float(stats.spearmanr(w, fid).statistic), len(pairs)
-
-
 def markdown_tables(out):
     """Markdown: one table per record in the folder `out` (arm, seeds, mean, range, interval)."""
+    from wgan_tutorial.course.figures.seeds import estimate_fid_correlation
+
     lines = []
     for path in sorted(Path(out).glob("*.json")):
         record = json.loads(path.read_text())
@@ -416,7 +402,7 @@ def markdown_tables(out):
             )
             fids = ", ".join(f"{runs[k]['fid']:.1f}" for k in sorted(runs, key=int))
             seconds = np.mean([run["train_seconds"] for run in runs.values()])
-            rho, points = estimate_tracks_fid(entry)
+            rho, points = estimate_fid_correlation(entry, W_WINDOW)
             lines.append(
                 f"| {arm_name} | {','.join(sorted(runs, key=int))} | {fids} | "
                 f"{s['mean']:.1f} | {s['min']:.1f}-{s['max']:.1f} | {interval} | "

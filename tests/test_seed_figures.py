@@ -154,3 +154,118 @@ def test_the_shipped_records_can_be_drawn():
         fig = seeds.plot_seed_record(json.loads(path.read_text()))
         assert len(fig.axes) == 2
         plt.close(fig)
+
+
+def _sweep_record():
+    """Two settings x two groups; cell (10, 5) has one seed, cell (100, 5) none yet."""
+    finals = {
+        (0.0, 1.0): [900.0, 1100.0, 1000.0],
+        (10.0, 1.0): [50.0, 60.0, 55.0],
+        (100.0, 1.0): [80.0, 70.0, 75.0],
+        (0.0, 5.0): [2000.0, 2400.0],
+        (10.0, 5.0): [120.0],
+        (100.0, 5.0): [],
+    }
+    arms = {}
+    for (lam, n), fids in finals.items():
+        mean = float(np.mean(fids)) if fids else None
+        arms[f"lambda {lam:g}, n_critic {n:g}"] = {
+            "options": f"--loss gp --gp-weight {lam:g} --n-critic {n:g}".split(),
+            "seeds": {str(seed): {"fid": fid} for seed, fid in enumerate(fids)},
+            "summary": {
+                "n": len(fids),
+                "mean": mean,
+                "interval95": [mean * 0.8, mean * 1.3] if len(fids) > 1 else None,
+            },
+        }
+    return {
+        "experiment": "sweep",
+        "question": "lambda x n_critic (notebook 05)",
+        "arms": arms,
+    }, finals
+
+
+def test_the_sweep_spread_draws_every_seed_and_each_cells_mean_and_interval():
+    record, finals = _sweep_record()
+    ax = seeds.plot_sweep_spread(record, "--gp-weight", "--n-critic", x_label="λ").axes[0]
+    assert [tick.get_text() for tick in ax.get_xticklabels()] == ["0", "10", "100"]
+    dots = np.concatenate(
+        [c.get_offsets() for c in ax.collections if isinstance(c, PathCollection)]
+    )
+    assert sorted(dots[:, 1]) == sorted(fid for fids in finals.values() for fid in fids)
+    means = [line for line in ax.lines if line.get_linewidth() > 2]
+    assert len(means) == 2  # one joined line of means per n_critic
+    np.testing.assert_allclose(means[0].get_ydata(), [1000.0, 55.0, 75.0])
+    np.testing.assert_allclose(means[1].get_ydata(), [2200.0, 120.0])
+    # at the ticks 0, 1, 2, the two groups offset by -0.06 and +0.06
+    np.testing.assert_allclose(means[0].get_xdata(), [-0.06, 0.94, 1.94])
+    np.testing.assert_allclose(means[1].get_xdata(), [0.06, 1.06])
+    segments = sorted(
+        (segment[0][1], segment[1][1])
+        for collection in ax.collections
+        if hasattr(collection, "get_segments")
+        for segment in collection.get_segments()
+    )
+    expected = sorted((m * 0.8, m * 1.3) for m in (1000.0, 55.0, 75.0, 2200.0))
+    np.testing.assert_allclose(segments, expected)
+    assert ax.get_xlabel() == "λ"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "--n-critic 1: mean",
+        "--n-critic 5: mean",
+    ]
+
+
+def test_the_sweep_spread_names_a_missing_option():
+    record, _ = _sweep_record()
+    with pytest.raises(ValueError, match="--learning-rate is not among"):
+        seeds.plot_sweep_spread(record, "--learning-rate", "--n-critic")
+    record["arms"]["lambda 0, n_critic 1"]["options"] = ["--gp-weight", "ten", "--n-critic", "1"]
+    with pytest.raises(ValueError, match="followed by 'ten'"):
+        seeds.plot_sweep_spread(record, "--gp-weight", "--n-critic")
+
+
+def _arm_with_estimates(pairs_per_seed):
+    """An arm whose seeds' checkpoints carry (W estimate mean, FID) pairs."""
+    return {
+        "seeds": {
+            str(seed): {
+                "checkpoints": [
+                    {"step": 100 * (i + 1), "w_estimate_mean_100": w, "fid": fid}
+                    for i, (w, fid) in enumerate(pairs)
+                ]
+            }
+            for seed, pairs in enumerate(pairs_per_seed)
+        }
+    }
+
+
+def test_the_estimate_fid_correlation_is_spearmans_closed_form():
+    # ranks of FID against ranks of W: d = (0, 1, 1, 0), rho = 1 - 6 * 2 / (4 * (16 - 1)) = 0.8
+    arm = _arm_with_estimates([[(1.0, 10.0), (2.0, 30.0)], [(3.0, 20.0), (4.0, 40.0)]])
+    assert seeds.estimate_fid_correlation(arm) == (pytest.approx(0.8), 4)
+    rising = _arm_with_estimates([[(3.0, 300.0), (2.0, 90.0), (1.0, 60.0)]])
+    assert seeds.estimate_fid_correlation(rising)[0] == pytest.approx(1.0)
+    falling = _arm_with_estimates([[(3.0, 60.0), (2.0, 90.0), (1.0, 300.0)]])
+    assert seeds.estimate_fid_correlation(falling)[0] == pytest.approx(-1.0)
+    rho, points = seeds.estimate_fid_correlation(_arm_with_estimates([[(1.0, 5.0), (2.0, 6.0)]]))
+    assert np.isnan(rho) and points == 2
+
+
+def test_the_estimate_figure_draws_one_panel_per_arm_with_its_correlation():
+    record = {
+        "experiment": "losses",
+        "question": "which loss follows the samples",
+        "arms": {
+            "tracks": _arm_with_estimates([[(3.0, 300.0), (2.0, 90.0), (1.0, 60.0)]] * 2),
+            "does not": _arm_with_estimates([[(3.0, 60.0), (2.0, 90.0), (1.0, 300.0)]]),
+            "not yet": {"seeds": {}},
+        },
+    }
+    fig = seeds.plot_estimate_against_fid(record, columns=3)
+    shown = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in shown] == [
+        "tracks: Spearman ρ = +1.00 (6 points)",
+        "does not: Spearman ρ = -1.00 (3 points)",
+    ]
+    assert len(shown[0].lines) == 2 and len(shown[1].lines) == 1  # one line per seed
+    np.testing.assert_allclose(shown[1].lines[0].get_xydata(), [[3, 60], [2, 90], [1, 300]])

@@ -5,7 +5,7 @@
 - `gradient_norms`: notebooks 02 and 03 (gradient norms per layer and at interpolates).
 - `sample_grids`: notebooks 02 to 06 (a grid of images; the grids a run saved).
 - `penalty`: notebook 03 (interpolates, clipping against the penalty, the GAN baseline).
-- `seeds`: notebook 03 (the recorded comparisons of settings on several seeds).
+- `seeds`: notebooks 03 and 05 (the recorded comparisons of settings on several seeds).
 - `fid`: notebook 04 (feature Gaussians, sample-size bias, class coverage, W vs FID).
 - `explorers`: notebook 05 (the toy explorer, one sweep cell, the whole sweep).
 
@@ -50,9 +50,12 @@ from wgan_tutorial.course.figures.penalty import (
 )
 from wgan_tutorial.course.figures.sample_grids import plot_image_grid, plot_saved_sample_grids
 from wgan_tutorial.course.figures.seeds import (
+    estimate_fid_correlation,
+    plot_estimate_against_fid,
     plot_final_fids,
     plot_seed_curves,
     plot_seed_record,
+    plot_sweep_spread,
 )
 from wgan_tutorial.images import (
     image_grid,
@@ -63,10 +66,12 @@ from wgan_tutorial.images import (
 )
 
 __all__ = [
+    "estimate_fid_correlation",
     "image_grid",
     "plot_class_coverage",
     "plot_clip_vs_gp",
     "plot_discriminator_vs_critic_1d",
+    "plot_estimate_against_fid",
     "plot_distances_vs_shift",
     "plot_feature_gaussians",
     "plot_fid_and_w_estimate",
@@ -86,6 +91,7 @@ __all__ = [
     "plot_seed_record",
     "plot_sweep_cell",
     "plot_sweep_overview",
+    "plot_sweep_spread",
     "plot_toy_explorer",
     "plot_toy_samples",
     "plot_training_curves",
