@@ -125,14 +125,15 @@ EXPERIMENTS = {
         },
     },
     "n-critic-sweep": {
-        "question": "n_critic 1, 2, 5 for WGAN-GP with one learning rate at equal time "
-        "(notebook 03, section 3)",
-        "budget": "equal time as steps: a step with n_critic 2 or 5 costs 1.7 or 3.7 times "
-        "one with n_critic 1 (notebook 05, exercise 3), so 6,000 / 3,500 / 1,600 "
-        "generator steps",
+        "question": "n_critic 1, 2 and 5 for WGAN-GP at lambda 10 and equal time, at the "
+        "settings of notebook 05's sweep (notebook 05, section 7; notebook 03, section 3)",
+        "budget": "equal time as steps: a step with n_critic 2 or 5 costs 1.7 or 3.7 times one "
+        "with 1 (notebook 05, exercise 3), so 3,700 / 2,200 / 1,000 generator steps; the "
+        "n_critic 1 and 5 arms are the lambda-n-critic record's lambda 10 runs (the same "
+        "command and seeds)",
         "arms": {
-            f"n_critic {n}": _arm(f"--loss gp --n-critic {n} {ONE_RATE}", steps)
-            for n, steps in ((1, 6000), (2, 3500), (5, 1600))
+            f"n_critic {n}": _arm(f"--loss gp {SWEEP} --gp-weight 10 --n-critic {n}", steps)
+            for n, steps in ((1, 3700), (2, 2200), (5, 1000))
         },
     },
     "lambda-n-critic": {
