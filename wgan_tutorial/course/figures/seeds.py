@@ -283,7 +283,7 @@ def estimate_fid_correlation(arm, window=100):
     up to each checkpoint, the record's `w_estimate_mean_{window}`) and the FID there, pooled
     over the arm's seeds and checkpoints: +1 when a larger estimate always goes with a worse
     FID, as it should for a critic that estimates the distance (Arjovsky et al. 2017, Section
-    4.3 and Figure 3: the estimate correlates with sample quality); 0 when it says nothing.
+    4.2 and Figure 3: the estimate correlates with sample quality); 0 when it says nothing.
 
     Args:
         arm: one entry of a seed record's `arms`.
