@@ -116,7 +116,8 @@ EXPERIMENTS = {
         },
     },
     "clip-lr": {
-        "question": "weight clipping at the paper's RMSProp 5e-5 against 5e-4 (notebook 02)",
+        "question": "weight clipping at the paper's RMSProp 5e-5 against 5e-4 "
+        "(notebook 02, section 2)",
         "budget": "2,000 generator steps per arm (the 5e-5 arm is the paper's default: its "
         "runs are those of the losses record's clip arm, the same settings and seeds)",
         "arms": {
