@@ -308,6 +308,8 @@ def run_experiment(name, seeds, args):
     )
     for seed in seeds:
         for arm_name, arm in experiment["arms"].items():
+            if args.arms and arm_name not in args.arms.split(";"):
+                continue
             entry = record["arms"].setdefault(
                 arm_name,
                 {
@@ -430,6 +432,12 @@ def main():
         help="folder of the records, one NAME.json per experiment",
     )
     parser.add_argument("--runs", default="seed_runs", help="folder of the run folders")
+    parser.add_argument(
+        "--arms",
+        default=None,
+        help="arm names to extend, separated by ; (default: every arm); the rule of 5 seeds "
+        "where two arms end within 20 %% of each other needs only those arms",
+    )
     parser.add_argument("--commit", default="unknown", help="the package's git commit")
     parser.add_argument(
         "--machine",
