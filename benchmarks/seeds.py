@@ -455,6 +455,16 @@ def main():
                 f"    arms: {', '.join(experiment['arms'])}"
             )
         return
+    unknown = (
+        set(args.arms.split(";")) - set(EXPERIMENTS[args.experiment]["arms"])
+        if args.arms
+        else set()
+    )
+    if unknown:  # a misspelt arm would otherwise be skipped in silence and nothing would run
+        parser.error(
+            f"--arms: no arm {sorted(unknown)} in {args.experiment}; its arms: "
+            + "; ".join(EXPERIMENTS[args.experiment]["arms"])
+        )
     os.nice(19 - os.nice(0))
     from wgan_tutorial import config
 

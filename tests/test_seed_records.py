@@ -116,3 +116,15 @@ def test_complete_experiments_have_every_arm_on_enough_seeds(record):
     assert all(count >= MIN_SEEDS for count in counts.values()), counts
     common = set.intersection(*(set(arm["seeds"]) for arm in record["arms"].values()))
     assert len(common) >= MIN_SEEDS, "the arms share at least 3 seeds"
+
+
+def test_a_misspelt_arm_is_refused_with_the_experiments_arms(monkeypatch, capsys):
+    benchmark = load_benchmark()
+    monkeypatch.setattr(
+        sys, "argv", ["seeds.py", "--experiment", "losses", "--seeds", "3", "--arms", "gp;spectral"]
+    )
+    with pytest.raises(SystemExit) as stopped:
+        benchmark.main()
+    assert stopped.value.code == 2
+    message = capsys.readouterr().err
+    assert "no arm ['spectral'] in losses" in message and "gp; clip; lp" in message

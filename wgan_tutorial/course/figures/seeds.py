@@ -9,7 +9,8 @@ the spread between seeds is in the picture next to the difference between the ar
 Each function returns the matplotlib Figure and never calls `plt.show()`.
 
 Taught in notebooks/03_wgan_gp_mnist.ipynb (section 3); the sweep's spread
-(`plot_sweep_spread`) in notebooks/05_interactive_lambda_and_n_critic.ipynb (section 7).
+(`plot_sweep_spread`) in notebooks/05_interactive_lambda_and_n_critic.ipynb (section 7); the
+estimate against FID (`plot_estimate_against_fid`) in notebook 03b (section 3).
 """
 
 import re
@@ -321,7 +322,7 @@ def plot_estimate_against_fid(record, window=100, columns=3):
     Returns:
         matplotlib Figure.
 
-    Taught in notebooks/03b_lipschitz_alternatives_and_gan_baseline.ipynb (section 2).
+    Taught in notebooks/03b_lipschitz_alternatives_and_gan_baseline.ipynb (section 3).
     """
     arms = {name: arm for name, arm in record["arms"].items() if arm.get("seeds")}
     rows = -(-len(arms) // columns)
