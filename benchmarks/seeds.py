@@ -232,6 +232,28 @@ def summary(values):
     return row
 
 
+def reproduce_command(record):
+    """The seeds.py calls, joined by " && ", that make every (arm, seed) `record` holds.
+
+    The first call runs the seeds every arm holds; arms extended on their own with `--arms`
+    (the 5-seed rule, for arms within 20 % of each other) get one more call per set of extra
+    seeds, naming those arms, so the command says which arms hold which seeds.
+    """
+    base = f"python benchmarks/seeds.py --experiment {record['experiment']} --seeds "
+    held = {arm: {int(seed) for seed in entry["seeds"]} for arm, entry in record["arms"].items()}
+    common = set.intersection(*held.values()) if held else set()
+    extra = {}  # the seeds beyond the common ones -> the arms holding them
+    for arm, arm_seeds in held.items():
+        if arm_seeds - common:
+            extra.setdefault(tuple(sorted(arm_seeds - common)), []).append(arm)
+    calls = [base + ",".join(map(str, sorted(common)))] if common else []
+    calls += [
+        base + ",".join(map(str, more)) + ' --arms "' + ";".join(arms) + '"'
+        for more, arms in extra.items()
+    ]
+    return " && ".join(calls)
+
+
 def write_atomically(path, record):
     """Write `record` as JSON to `path` through a temporary file and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -301,11 +323,6 @@ def run_experiment(name, seeds, args):
     record = json.loads(out.read_text()) if out.is_file() else new_record(name, experiment, args)
     for entry in record["arms"].values():  # records written before data_source was left out
         entry.get("config", {}).pop("data_source", None)
-    recorded = {int(seed) for entry in record["arms"].values() for seed in entry["seeds"]}
-    record["benchmark_command"] = (  # every seed the record holds, not only this call's
-        f"python benchmarks/seeds.py --experiment {name} --seeds "
-        + ",".join(str(seed) for seed in sorted(recorded | set(seeds)))
-    )
     for seed in seeds:
         for arm_name, arm in experiment["arms"].items():
             if args.arms and arm_name not in args.arms.split(";"):
@@ -346,6 +363,7 @@ def run_experiment(name, seeds, args):
             record["complete"] = all(a.get("complete") for a in record["arms"].values()) and len(
                 record["arms"]
             ) == len(experiment["arms"])
+            record["benchmark_command"] = reproduce_command(record)
             record["updated"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
             write_atomically(out, record)
             print(

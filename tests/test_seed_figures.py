@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.collections import PathCollection
+from scipy import stats
 
 from wgan_tutorial import config
 from wgan_tutorial.course.figures import seeds
@@ -213,6 +214,47 @@ def test_the_sweep_spread_draws_every_seed_and_each_cells_mean_and_interval():
         "--n-critic 1: mean",
         "--n-critic 5: mean",
     ]
+
+
+def _bar_ends(ax):
+    return sorted(
+        (segment[0][1], segment[1][1])
+        for collection in ax.collections
+        if hasattr(collection, "get_segments")
+        for segment in collection.get_segments()
+    )
+
+
+def test_an_interval_below_zero_stops_at_half_the_lowest_fid_on_a_log_axis():
+    # two seeds far apart: mean 300, Student-t interval 300 ± 12.71 * 200 reaches far below 0
+    record = {
+        "experiment": "spread",
+        "question": "near against far",
+        "arms": {
+            "near": {"options": ["--gp-weight", "1", "--n-critic", "1"], "seeds": {}},
+            "far": {"options": ["--gp-weight", "10", "--n-critic", "1"], "seeds": {}},
+        },
+    }
+    for arm, fids in (("near", [40.0, 50.0, 60.0]), ("far", [100.0, 500.0])):
+        mean = float(np.mean(fids))
+        half = stats.t.ppf(0.975, len(fids) - 1) * np.std(fids, ddof=1) / np.sqrt(len(fids))
+        record["arms"][arm]["seeds"] = {str(i): {"fid": fid} for i, fid in enumerate(fids)}
+        record["arms"][arm]["summary"] = {
+            "n": len(fids),
+            "mean": mean,
+            "interval95": [mean - half, mean + half],
+        }
+    assert record["arms"]["far"]["summary"]["interval95"][0] < 0
+    finals_ax = seeds.plot_final_fids(record).axes[0]
+    sweep_ax = seeds.plot_sweep_spread(record, "--gp-weight", "--n-critic").axes[0]
+    for ax in (finals_ax, sweep_ax):
+        assert ax.get_yscale() == "log"
+        lowest_end = _bar_ends(ax)[0][0]
+        assert lowest_end == pytest.approx(20.0)  # half the lowest FID drawn, 40
+        assert 10.0 < ax.get_ylim()[0] < 40.0  # the axis still spans the seeds, not 1e-9
+    far_low = record["arms"]["far"]["summary"]["interval95"][0]
+    labels = [text.get_text() for text in finals_ax.texts]
+    assert any(f"[{far_low:.1f}," in label for label in labels)  # the true bound is printed
 
 
 def test_the_sweep_spread_names_a_missing_option():

@@ -10,6 +10,7 @@ skipped. No training here: the records are only read.
 import importlib.util
 import json
 import re
+import shlex
 import sys
 from pathlib import Path
 
@@ -68,6 +69,52 @@ def test_record_says_how_it_was_made(record):
         assert command.startswith("wgan-tutorial train --dataset mnist ")
         assert f"--steps {arm['steps']} --seed SEED --save-dir RUN" in command
         assert " ".join(arm["options"]) in command
+
+
+def seeds_each_call_makes(command, arm_names):
+    """arm -> the seeds that `command` (seeds.py calls joined by " && ") runs for it."""
+    made = {arm: set() for arm in arm_names}
+    for call in command.split(" && "):
+        words = shlex.split(call)
+        assert words[:4] == ["python", "benchmarks/seeds.py", "--experiment", words[3]], call
+        options = dict(zip(words[4::2], words[5::2], strict=True))
+        assert set(options) <= {"--seeds", "--arms"}, call
+        named = options["--arms"].split(";") if "--arms" in options else arm_names
+        for arm in named:
+            made[arm] |= {int(seed) for seed in options["--seeds"].split(",")}
+    return made
+
+
+def test_the_benchmark_command_makes_exactly_the_seeds_each_arm_holds(record):
+    experiment = load_benchmark().EXPERIMENTS[record["experiment"]]
+    made = seeds_each_call_makes(record["benchmark_command"], list(experiment["arms"]))
+    for arm in experiment["arms"]:
+        held = {int(seed) for seed in record["arms"].get(arm, {}).get("seeds", {})}
+        assert made[arm] == held, arm
+
+
+@pytest.mark.parametrize(
+    "held, calls",
+    [
+        ({"a": "012", "b": "012"}, ["--seeds 0,1,2"]),
+        ({"a": "012", "b": "01234", "c": "01234"}, ["--seeds 0,1,2", '--seeds 3,4 --arms "b;c"']),
+        (
+            {"a": "01234", "b": "012", "c": "0123"},
+            ["--seeds 0,1,2", '--seeds 3,4 --arms "a"', '--seeds 3 --arms "c"'],
+        ),
+        ({"a": "3", "b": "4"}, ['--seeds 3 --arms "a"', '--seeds 4 --arms "b"']),
+    ],
+)
+def test_reproduce_command_names_the_arms_extended_on_their_own(held, calls):
+    record = {
+        "experiment": "losses",
+        "arms": {arm: {"seeds": dict.fromkeys(seeds, {})} for arm, seeds in held.items()},
+    }
+    command = load_benchmark().reproduce_command(record)
+    base = "python benchmarks/seeds.py --experiment losses "
+    assert command == " && ".join(base + call for call in calls)
+    made = seeds_each_call_makes(command, list(held))
+    assert made == {arm: {int(seed) for seed in seeds} for arm, seeds in held.items()}
 
 
 def test_record_matches_the_benchmark_table(record):

@@ -61,6 +61,21 @@ def _log_fid_axis(ax):
     ax.yaxis.set_minor_formatter(ticker.LogFormatter(labelOnlyBase=False, minor_thresholds=(2, 1)))
 
 
+def _interval_bar(ax, x, mean, interval, floor, **style):
+    """The bar of a Student-t interval `interval` = (low, high) about `mean`, at `x`.
+
+    On a log axis the interval of a few widely spread seeds can reach below zero, which the axis
+    cannot draw: the bar then stops at `floor` (the caller's annotation keeps the true bound).
+    """
+    low, high = interval
+    ax.errorbar(x, mean, yerr=[[mean - max(low, floor)], [high - mean]], **style)
+
+
+def _log_floor(fids):
+    """Where a bar stops on a log axis: half the lowest FID drawn, so the axis keeps its range."""
+    return 0.5 * min(fids)
+
+
 def _title(record, width=70):
     """The record's name and question, without its pointer into the course, wrapped."""
     question = re.sub(r"\s*\(notebook [^)]*\)", "", record["question"])
@@ -128,6 +143,11 @@ def plot_final_fids(record, ax=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 4.5))
     names = list(record["arms"])
+    every_final = [
+        run["fid"] for arm in record["arms"].values() for run in arm.get("seeds", {}).values()
+    ]
+    log_axis = bool(every_final) and max(every_final) > 5 * min(every_final)  # far apart
+    floor = _log_floor(every_final) if log_axis else -np.inf
     for index, name in enumerate(names):
         arm, color = record["arms"][name], f"C{index}"
         finals = np.array([run["fid"] for run in arm.get("seeds", {}).values()], dtype=float)
@@ -137,10 +157,12 @@ def plot_final_fids(record, ax=None):
         if summary.get("interval95") is None:
             continue  # fewer than 2 seeds: no interval
         low, high = summary["interval95"]
-        ax.errorbar(
+        _interval_bar(
+            ax,
             index + 0.3,
             summary["mean"],
-            yerr=[[summary["mean"] - low], [high - summary["mean"]]],
+            (low, high),
+            floor,
             fmt="s",
             color=color,
             capsize=6,
@@ -154,10 +176,7 @@ def plot_final_fids(record, ax=None):
         )
     ax.set_xticks(range(len(names)), names)
     ax.set_xlim(-0.5, len(names) - 0.1)
-    finals = [
-        run["fid"] for arm in record["arms"].values() for run in arm.get("seeds", {}).values()
-    ]
-    if finals and max(finals) > 5 * min(finals):  # arms far apart: a log scale shows each spread
+    if log_axis:  # arms far apart: a log scale shows each spread
         _log_fid_axis(ax)
     ax.set_ylabel("final FID, 10,000 samples")
     ax.set_title("final FID: seeds (dots), mean and 95 % interval (bar)", fontsize=10)
@@ -233,6 +252,8 @@ def plot_sweep_spread(record, x_option, group_option, ax=None, x_label=None, gro
         cells[key] = arm
     xs = sorted({x for x, _ in cells})
     groups = sorted({group for _, group in cells})
+    every_final = [run["fid"] for arm in cells.values() for run in arm.get("seeds", {}).values()]
+    floor = _log_floor(every_final) if every_final else 0.0
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.8))
     for index, group in enumerate(groups):
@@ -247,12 +268,12 @@ def plot_sweep_spread(record, x_option, group_option, ax=None, x_label=None, gro
             summary = arm.get("summary") or {}
             means.append((position + offset, summary.get("mean", float(np.mean(finals)))))
             if summary.get("interval95") is not None:
-                low, high = summary["interval95"]
-                mean = means[-1][1]
-                ax.errorbar(
+                _interval_bar(
+                    ax,
                     position + offset,
-                    mean,
-                    yerr=[[mean - max(low, 1e-9)], [high - mean]],
+                    means[-1][1],
+                    summary["interval95"],
+                    floor,
                     color=color,
                     capsize=4,
                     lw=1.5,
