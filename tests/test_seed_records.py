@@ -165,6 +165,23 @@ def test_complete_experiments_have_every_arm_on_enough_seeds(record):
     assert len(common) >= MIN_SEEDS, "the arms share at least 3 seeds"
 
 
+def test_arms_within_20_percent_of_each_other_have_five_seeds(record):
+    """Issue #33's rule: 3 seeds per arm, 5 where two arms' means are within 20 % of each other
+    (the difference over the larger mean), since there the spread decides the reading."""
+    if not record["complete"]:
+        pytest.skip(f"{record['experiment']} still running")
+    means = {name: arm["summary"]["mean"] for name, arm in record["arms"].items()}
+    short = [
+        (a, b, f"{abs(means[a] - means[b]) / max(means[a], means[b]):.1%}")
+        for a in means
+        for b in means
+        if a < b
+        and abs(means[a] - means[b]) < 0.2 * max(means[a], means[b])
+        and min(len(record["arms"][a]["seeds"]), len(record["arms"][b]["seeds"])) < 5
+    ]
+    assert not short, f"arms within 20 % of each other on fewer than 5 seeds: {short}"
+
+
 def test_a_misspelt_arm_is_refused_with_the_experiments_arms(monkeypatch, capsys):
     benchmark = load_benchmark()
     monkeypatch.setattr(
