@@ -316,8 +316,9 @@ def resolved_config(run_dir):
     }
 
 
-def run_experiment(name, seeds, args):
-    """Train and score every missing (arm, seed) of experiment `name`, updating its record."""
+def run_experiment(name, seeds, arms, args):
+    """Train and score every missing (seed, arm) of experiment `name` for the given arm names,
+    updating its record."""
     experiment = EXPERIMENTS[name]
     out = Path(args.out) / f"{name}.json"
     record = json.loads(out.read_text()) if out.is_file() else new_record(name, experiment, args)
@@ -325,7 +326,7 @@ def run_experiment(name, seeds, args):
         entry.get("config", {}).pop("data_source", None)
     for seed in seeds:
         for arm_name, arm in experiment["arms"].items():
-            if args.arms and arm_name not in args.arms.split(";"):
+            if arm_name not in arms:
                 continue
             entry = record["arms"].setdefault(
                 arm_name,
@@ -473,21 +474,18 @@ def main():
                 f"    arms: {', '.join(experiment['arms'])}"
             )
         return
-    unknown = (
-        set(args.arms.split(";")) - set(EXPERIMENTS[args.experiment]["arms"])
-        if args.arms
-        else set()
-    )
+    known = list(EXPERIMENTS[args.experiment]["arms"])
+    arms = args.arms.split(";") if args.arms else known
+    unknown = set(arms) - set(known)
     if unknown:  # a misspelt arm would otherwise be skipped in silence and nothing would run
         parser.error(
-            f"--arms: no arm {sorted(unknown)} in {args.experiment}; its arms: "
-            + "; ".join(EXPERIMENTS[args.experiment]["arms"])
+            f"--arms: no arm {sorted(unknown)} in {args.experiment}; its arms: " + "; ".join(known)
         )
     os.nice(19 - os.nice(0))
     from wgan_tutorial import config
 
     config.quiet_tensorflow()
-    run_experiment(args.experiment, [int(s) for s in args.seeds.split(",")], args)
+    run_experiment(args.experiment, [int(s) for s in args.seeds.split(",")], arms, args)
 
 
 if __name__ == "__main__":
