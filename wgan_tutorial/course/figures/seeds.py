@@ -71,6 +71,11 @@ def _interval_bar(ax, x, mean, interval, floor, **style):
     ax.errorbar(x, mean, yerr=[[mean - max(low, floor)], [high - mean]], **style)
 
 
+def _final_fids(arms):
+    """The final FID of every seed of the given arms (entries of a record's `arms`)."""
+    return [run["fid"] for arm in arms for run in arm.get("seeds", {}).values()]
+
+
 def _log_floor(fids):
     """Where a bar stops on a log axis: half the lowest FID drawn, so the axis keeps its range."""
     return 0.5 * min(fids)
@@ -143,9 +148,7 @@ def plot_final_fids(record, ax=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 4.5))
     names = list(record["arms"])
-    every_final = [
-        run["fid"] for arm in record["arms"].values() for run in arm.get("seeds", {}).values()
-    ]
+    every_final = _final_fids(record["arms"].values())
     log_axis = bool(every_final) and max(every_final) > 5 * min(every_final)  # far apart
     floor = _log_floor(every_final) if log_axis else -np.inf
     for index, name in enumerate(names):
@@ -252,7 +255,7 @@ def plot_sweep_spread(record, x_option, group_option, ax=None, x_label=None, gro
         cells[key] = arm
     xs = sorted({x for x, _ in cells})
     groups = sorted({group for _, group in cells})
-    every_final = [run["fid"] for arm in cells.values() for run in arm.get("seeds", {}).values()]
+    every_final = _final_fids(cells.values())
     floor = _log_floor(every_final) if every_final else 0.0
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.8))
