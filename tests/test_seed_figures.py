@@ -53,6 +53,16 @@ def _record():
     }
 
 
+def _bar_ends(ax):
+    """(bottom, top) of every error bar drawn on `ax`, sorted."""
+    return sorted(
+        (segment[0][1], segment[1][1])
+        for collection in ax.collections
+        if hasattr(collection, "get_segments")
+        for segment in collection.get_segments()
+    )
+
+
 @pytest.fixture(autouse=True)
 def _close_figures():
     yield
@@ -104,13 +114,7 @@ def test_finals_draw_every_seed_and_the_summarys_interval():
         ]
         assert len(mean_marker) == 1
         assert mean_marker[0].get_ydata()[0] == pytest.approx(summary["mean"])
-    segments = [
-        segment
-        for collection in ax.collections
-        if hasattr(collection, "get_segments")
-        for segment in collection.get_segments()
-    ]
-    bars = sorted((segment[0][1], segment[1][1]) for segment in segments)
+    bars = _bar_ends(ax)
     expected = sorted(tuple(arm["summary"]["interval95"]) for arm in record["arms"].values())
     np.testing.assert_allclose(bars, expected)
 
@@ -201,28 +205,13 @@ def test_the_sweep_spread_draws_every_seed_and_each_cells_mean_and_interval():
     # at the ticks 0, 1, 2, the two groups offset by -0.06 and +0.06
     np.testing.assert_allclose(means[0].get_xdata(), [-0.06, 0.94, 1.94])
     np.testing.assert_allclose(means[1].get_xdata(), [0.06, 1.06])
-    segments = sorted(
-        (segment[0][1], segment[1][1])
-        for collection in ax.collections
-        if hasattr(collection, "get_segments")
-        for segment in collection.get_segments()
-    )
     expected = sorted((m * 0.8, m * 1.3) for m in (1000.0, 55.0, 75.0, 2200.0))
-    np.testing.assert_allclose(segments, expected)
+    np.testing.assert_allclose(_bar_ends(ax), expected)
     assert ax.get_xlabel() == "λ"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
         "--n-critic 1: mean",
         "--n-critic 5: mean",
     ]
-
-
-def _bar_ends(ax):
-    return sorted(
-        (segment[0][1], segment[1][1])
-        for collection in ax.collections
-        if hasattr(collection, "get_segments")
-        for segment in collection.get_segments()
-    )
 
 
 def test_an_interval_below_zero_stops_at_half_the_lowest_fid_on_a_log_axis():
